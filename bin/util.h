@@ -1,0 +1,23 @@
+/* util.h: what every tool shares: die-on-error wrappers and stdout care. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "fwconf.h"
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+
+void	*xmalloc(size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+void	 die(const struct fwconf_err *) __dead;
+void	 fshut(FILE *, const char *);
+char	*read_stream(FILE *, const char *name, size_t *len);
+void	 use_root(const char *dir);
+int	 lock_for_writing(void);
+
+#endif

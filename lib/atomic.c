@@ -1,0 +1,197 @@
+/*
+ * atomic.c: read a file whole; replace a file whole or not at all.
+ *
+ * A replacement is written to a temporary file in the same directory,
+ * fsync'd, renamed over the old file, and the directory fsync'd: a crash
+ * at any instant leaves the old file or the new one.  Any failure (ENOSPC,
+ * EIO, EDQUOT) removes the temporary file and leaves the old one alone.
+ * Callers hold the lock (lock.c), which also makes it safe to sweep up the
+ * temporary files a killed writer left behind.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fwconf.h"
+
+#define TMP_TAG ".mpfw-tmp."
+
+/* Returns 0 and the contents, 1 when the file does not exist, -1. */
+int
+fwconf_read_all(const char *path, char **bufp, size_t *lenp, struct stat *stp,
+    struct fwconf_err *e)
+{
+	struct stat st;
+	size_t cap, len = 0;
+	ssize_t n;
+	char *buf, *grown;
+	int fd;
+
+	*bufp = NULL;
+	*lenp = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 1;
+		return fwconf_fail_errno(e, "%s", path);
+	}
+	if (fstat(fd, &st) == -1) {
+		fwconf_fail_errno(e, "%s", path);
+		close(fd);
+		return -1;
+	}
+	cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap)) == NULL)
+		goto fail;
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			if ((grown = realloc(buf, cap)) == NULL)
+				goto fail;
+			buf = grown;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	if (stp != NULL)
+		*stp = st;
+	return 0;
+fail:
+	fwconf_fail_errno(e, "%s", path);
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+static int
+split_path(const char *path, char *dir, size_t dirsz, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL) {
+		strlcpy(dir, ".", dirsz);
+		*base = path;
+		return 0;
+	}
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= dirsz)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	*base = slash + 1;
+	return 0;
+}
+
+/* Remove temporary files of base that a killed writer left in dir. */
+static void
+sweep_stale(const char *dir, const char *base)
+{
+	char prefix[NAME_MAX + 1], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	size_t n;
+
+	n = (size_t)snprintf(prefix, sizeof(prefix), ".%s" TMP_TAG, base);
+	if (n >= sizeof(prefix) || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, n) == 0 &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    de->d_name) < sizeof(path))
+			unlink(path);
+	closedir(d);
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd, r;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+/*
+ * uid/gid of (uid_t)-1 keep the writer's own; the file gets mode whatever
+ * the umask.
+ */
+int
+fwconf_write_atomic(const char *path, const char *buf, size_t len,
+    mode_t mode, uid_t uid, gid_t gid, struct fwconf_err *e)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *base;
+	int fd, saved;
+
+	if (split_path(path, dir, sizeof(dir), &base) == -1 ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s" TMP_TAG "XXXXXX", dir,
+	    base) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return fwconf_fail_errno(e, "%s", path);
+	}
+	sweep_stale(dir, base);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+		return fwconf_fail_errno(e, "%s: cannot create a temporary "
+		    "file", path);
+	if (fchmod(fd, mode) == -1 ||
+	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    (uid != geteuid() || gid != getegid()) &&
+	    fchown(fd, uid, gid) == -1) ||
+	    write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		goto fail;
+	}
+	/*
+	 * The new file is in place; a failed directory fsync means it may not
+	 * survive a crash, which the caller must hear about.
+	 */
+	if (fsync_dir(dir) == -1)
+		return fwconf_fail_errno(e, "%s: fsync of directory", path);
+	return 0;
+fail:
+	unlink(tmp);
+	errno = saved;
+	return fwconf_fail_errno(e, "%s: not written, the old file is kept",
+	    path);
+}

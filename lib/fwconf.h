@@ -1,0 +1,203 @@
+/*
+ * libfwconf: settings files, schemas, secrets, locking and auditing for the
+ * mpfw tools.  Grouped by source file.  The library never prints and never
+ * exits: a function that fails returns -1 and fills a struct fwconf_err,
+ * whose status is the exit status the calling tool should use.
+ */
+#ifndef FWCONF_H
+#define FWCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* Exit statuses, the same for every tool (DESIGN.md). */
+#define FWCONF_OK	0
+#define FWCONF_REFUSED	1	/* invalid value, unknown key, broken rule */
+#define FWCONF_USAGE	2
+#define FWCONF_SYSTEM	3	/* I/O, lock timeout, daemon refused */
+
+struct fwconf_err {
+	int	status;		/* FWCONF_REFUSED or FWCONF_SYSTEM */
+	char	msg[1024];	/* "what: why", without the program name */
+};
+
+/* err.c */
+int	 fwconf_fail(struct fwconf_err *, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 fwconf_fail_errno(struct fwconf_err *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* root.c: where things live.  Paths are ROOT + an absolute path. */
+void	 fwconf_set_root(const char *);	/* -R; overrides FW_ROOT */
+const char *fwconf_root(void);		/* "" for "/" */
+const char *fwconf_datadir(void);	/* FW_DATADIR or the built-in one */
+int	 fwconf_path(char *buf, size_t size, const char *abspath);
+int	 fwconf_settings_path(char *buf, size_t size, const char *name);
+int	 fwconf_mkdirs(const char *dir, mode_t, struct fwconf_err *);
+
+/* value.c: the value syntax of fwconf(5) */
+bool	 fwconf_value_ok(const char *, struct fwconf_err *, const char *key);
+bool	 fwconf_is_bare(const char *);
+char	*fwconf_quote(const char *);		/* malloc'd; NULL on ENOMEM */
+int	 fwconf_unquote(const char *in, char **out, const char **why);
+
+/* schema types; a schema is loaded by schema.c or compiled in (schemas.c) */
+enum fwconf_type {
+	FWCONF_BOOL, FWCONF_INT, FWCONF_PORT, FWCONF_PORTLIST, FWCONF_ENUM,
+	FWCONF_IPV4, FWCONF_IPV6, FWCONF_IP, FWCONF_CIDR, FWCONF_CIDRLIST,
+	FWCONF_HOSTNAME, FWCONF_FQDN, FWCONF_EMAIL, FWCONF_URL,
+	FWCONF_STRING, FWCONF_SECRET
+};
+
+struct fwconf_key {
+	const char	*name;
+	enum fwconf_type type;
+	const char	*def;		/* default, normalised; "" for empty */
+	long long	 min, max;	/* int range; string: max length */
+	const char	*values;	/* enum: allowed values, space-separated */
+	const char	*reserved;	/* port: refused values, space-separated */
+	const char	*units;		/* units it feeds, space-separated */
+	const char	*label;		/* the German menu label */
+	const char	*help;		/* English help */
+	const char	*warn_value;	/* setting this value prints warning */
+	const char	*warning;
+	bool		 empty_ok;
+	bool		 advanced;
+};
+
+enum fwconf_rule_kind {
+	FWCONF_RULE_LESS,	/* int a must be below int b */
+	FWCONF_RULE_REQUIRES	/* bool a = yes needs bool b = yes */
+};
+
+struct fwconf_rule {
+	enum fwconf_rule_kind kind;
+	const char	*a, *b;
+};
+
+struct fwconf_schema {
+	const char	*name;		/* settings file: etc/mpfw/NAME */
+	const struct fwconf_key *keys;
+	size_t		 nkeys;
+	const struct fwconf_rule *rules;
+	size_t		 nrules;
+};
+
+/* schema.c: read DATADIR/schema/NAME.conf with libconfuse */
+struct fwconf_schema *fwconf_schema_load(const char *path, struct fwconf_err *);
+struct fwconf_schema *fwconf_schema_parse(const char *text, const char *name,
+	    struct fwconf_err *);
+void	 fwconf_schema_free(struct fwconf_schema *);
+
+/* types.c */
+const char *fwconf_type_name(enum fwconf_type);
+int	 fwconf_type_from_name(const char *, enum fwconf_type *);
+
+/* schemas.c (generated at build time from share/mpfw/schema/) */
+const struct fwconf_schema *fwconf_schema_builtin(const char *name);
+
+/* lookup.c */
+const struct fwconf_key *fwconf_key_find(const struct fwconf_schema *,
+	    const char *name);
+
+/* validate.c: check one value against its key, normalise it */
+char	*fwconf_validate(const struct fwconf_key *, const char *value,
+	    struct fwconf_err *);		/* malloc'd normal form */
+bool	 fwconf_list_has(const char *list, const char *word);
+
+/* file.c: a settings file, lines kept as they were */
+struct fwconf_line {
+	char	*text;		/* the line as read, without newline */
+	char	*key;		/* NULL for a comment, blank or removed line */
+	char	*value;		/* unquoted */
+};
+
+struct fwconf_file {
+	char	*path;
+	struct fwconf_line *lines;
+	size_t	 nlines, cap;
+	bool	 exists;
+	mode_t	 mode;
+	uid_t	 uid;
+	gid_t	 gid;
+	bool	 changed;
+};
+
+int	 fwconf_file_read(struct fwconf_file *, const char *path,
+	    struct fwconf_err *);
+int	 fwconf_file_parse(struct fwconf_file *, const char *buf, size_t len,
+	    struct fwconf_err *);
+void	 fwconf_file_free(struct fwconf_file *);
+const char *fwconf_file_get(const struct fwconf_file *, const char *key);
+int	 fwconf_file_set(struct fwconf_file *, const char *key,
+	    const char *value);
+void	 fwconf_file_unset(struct fwconf_file *, const char *key);
+char	*fwconf_file_text(const struct fwconf_file *, size_t *len);
+int	 fwconf_file_write(struct fwconf_file *, mode_t newmode,
+	    struct fwconf_err *);
+
+/* atomic.c: replace a file whole or not at all */
+int	 fwconf_write_atomic(const char *path, const char *buf, size_t len,
+	    mode_t mode, uid_t uid, gid_t gid, struct fwconf_err *);
+int	 fwconf_read_all(const char *path, char **buf, size_t *len, struct stat *,
+	    struct fwconf_err *);
+
+/* lock.c: the one writer lock, ROOT/etc/mpfw/.lock */
+int	 fwconf_lock(const char *who, struct fwconf_err *);   /* fd or -1 */
+void	 fwconf_unlock(int fd);
+
+/* settings.c: a settings file seen through its schema */
+struct fwconf_change {
+	char	*key, *old, *new;	/* old/new NULL: unset */
+	bool	 secret;
+};
+
+struct fwconf_settings {
+	const struct fwconf_schema *schema;
+	struct fwconf_file file;
+	struct fwconf_file secrets;	/* after fwconf_secrets_load */
+	bool	 secrets_loaded;
+	char	**values;	/* per key: effective value, normalised */
+	char	**invalid;	/* per key: why the file's value is bad, or NULL */
+	struct fwconf_change *changes;
+	size_t	 nchanges;
+};
+
+int	 fwconf_settings_open(struct fwconf_settings *,
+	    const struct fwconf_schema *, struct fwconf_err *);
+void	 fwconf_settings_close(struct fwconf_settings *);
+const char *fwconf_settings_get(const struct fwconf_settings *,
+	    const struct fwconf_key *);
+const char *fwconf_settings_invalid(const struct fwconf_settings *,
+	    const struct fwconf_key *);
+int	 fwconf_settings_set(struct fwconf_settings *, const struct fwconf_key *,
+	    const char *normalised, struct fwconf_err *);
+int	 fwconf_settings_reset(struct fwconf_settings *,
+	    const struct fwconf_key *, struct fwconf_err *);
+int	 fwconf_settings_check_rules(const struct fwconf_settings *,
+	    bool only_changed, struct fwconf_err *);
+int	 fwconf_settings_check_all(const struct fwconf_settings *,
+	    struct fwconf_err *);
+int	 fwconf_settings_write(struct fwconf_settings *, struct fwconf_err *);
+int	 fwconf_settings_note(struct fwconf_settings *, const char *key,
+	    const char *old, const char *new, bool secret);
+
+/* secret.c: secrets live apart, in ROOT/etc/mpfw/secrets/NAME, 0600 */
+int	 fwconf_secrets_path(char *buf, size_t size, const char *name);
+int	 fwconf_secrets_load(struct fwconf_settings *, struct fwconf_err *);
+bool	 fwconf_secret_isset(const struct fwconf_settings *,
+	    const struct fwconf_key *);
+const char *fwconf_secret_get(const struct fwconf_settings *,
+	    const struct fwconf_key *);
+int	 fwconf_secret_set(struct fwconf_settings *, const struct fwconf_key *,
+	    const char *value, struct fwconf_err *);	/* NULL: unset */
+int	 fwconf_secrets_write(struct fwconf_settings *, struct fwconf_err *);
+
+/* audit.c: one syslog line per change */
+void	 fwconf_audit(const char *file, const char *key, const char *old,
+	    const char *new, bool secret);
+const char *fwconf_user(void);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * lock.c: the one exclusive lock of all writers and fw-apply, an flock(2)
+ * on ROOT/etc/mpfw/.lock.  A writer waits up to FW_LOCK_TIMEOUT seconds
+ * (default 10).  The holder writes its pid and name into the file so that
+ * a writer that gives up can say who holds it; the kernel drops the lock
+ * when the holder dies, whatever the file says.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fwconf.h"
+
+#define DEFAULT_TIMEOUT 10.0
+
+static int
+lock_timeout(double *secs, struct fwconf_err *e)
+{
+	const char *s = getenv("FW_LOCK_TIMEOUT");
+	char *end;
+
+	*secs = DEFAULT_TIMEOUT;
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	*secs = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || end == s || !isfinite(*secs) ||
+	    *secs < 0 || *secs > 86400)
+		return fwconf_fail(e, FWCONF_USAGE, "FW_LOCK_TIMEOUT=%.40s: "
+		    "must be a number of seconds from 0 to 86400", s);
+	return 0;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+nap(long usec)
+{
+	struct timespec ts = { usec / 1000000, (usec % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* What the holder wrote: "pid 123 (fw-svc)"; "" when unreadable. */
+static void
+holder(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+int
+fwconf_lock(const char *who, struct fwconf_err *e)
+{
+	char dir[PATH_MAX], path[PATH_MAX], held[128], me[128];
+	double timeout, start;
+	long delay = 1000;
+	int fd, n;
+
+	if (lock_timeout(&timeout, e) == -1)
+		return -1;
+	if (fwconf_path(dir, sizeof(dir), "/etc/mpfw") == -1 ||
+	    fwconf_path(path, sizeof(path), "/etc/mpfw/.lock") == -1)
+		return fwconf_fail_errno(e, "lock");
+	if (fwconf_mkdirs(dir, 0755, e) == -1)
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		return fwconf_fail_errno(e, "%s", path);
+	start = now();
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			fwconf_fail_errno(e, "%s", path);
+			close(fd);
+			return -1;
+		}
+		if (now() - start >= timeout) {
+			holder(fd, held, sizeof(held));
+			fwconf_fail(e, FWCONF_SYSTEM, "%s: still locked after "
+			    "%g seconds (FW_LOCK_TIMEOUT)%s%s", path, timeout,
+			    held[0] ? " by " : "", held);
+			close(fd);
+			return -1;
+		}
+		/* Back off from 1 ms to 32 ms; a writer holds it for ms. */
+		nap(delay);
+		if (delay < 32000)
+			delay *= 2;
+	}
+	n = snprintf(me, sizeof(me), "pid %ld (%s)\n", (long)getpid(), who);
+	if (ftruncate(fd, 0) == 0 && n > 0)
+		(void)!pwrite(fd, me, (size_t)n, 0);
+	return fd;
+}
+
+void
+fwconf_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}

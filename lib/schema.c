@@ -1,0 +1,316 @@
+/*
+ * schema.c: read a schema, DATADIR/schema/NAME.conf, with libconfuse.
+ *
+ *	key NAME {
+ *		type     = bool | int | port | ... (fwconf_type_name)
+ *		default  = VALUE          # normalised and checked by its type
+ *		empty    = false          # may the value be empty?
+ *		min, max = N              # int range; string: max = length
+ *		values   = {A, B}         # enum
+ *		reserved = {21, 22}       # port, portlist: refused ports
+ *		units    = {sshd}         # units whose files it feeds
+ *		label    = "..."          # German menu label
+ *		help     = "..."          # English help
+ *		warn_on  = VALUE          # setting VALUE prints warning
+ *		warning  = "..."
+ *		advanced = false          # hidden from the short listing
+ *	}
+ *	rule {
+ *		kind = less | requires
+ *		keys = {A, B}
+ *	}
+ *
+ * The tools use the tables that mkschema compiles from this at build time;
+ * this loader is the one parser of the format either way.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <confuse.h>
+
+#include "fwconf.h"
+
+static cfg_opt_t key_opts[] = {
+	CFG_STR("type", NULL, CFGF_NODEFAULT),
+	CFG_STR("default", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("empty", cfg_false, CFGF_NONE),
+	CFG_INT("min", 0, CFGF_NODEFAULT),
+	CFG_INT("max", 0, CFGF_NODEFAULT),
+	CFG_STR_LIST("values", NULL, CFGF_NODEFAULT),
+	CFG_INT_LIST("reserved", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("units", NULL, CFGF_NODEFAULT),
+	CFG_STR("label", NULL, CFGF_NODEFAULT),
+	CFG_STR("help", NULL, CFGF_NODEFAULT),
+	CFG_STR("warn_on", NULL, CFGF_NODEFAULT),
+	CFG_STR("warning", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("advanced", cfg_false, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t rule_opts[] = {
+	CFG_STR("kind", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("keys", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t schema_opts[] = {
+	CFG_SEC("key", key_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_SEC("rule", rule_opts, CFGF_MULTI),
+	CFG_END()
+};
+
+/* libconfuse reports through a callback; keep its first message. */
+static struct fwconf_err *cfg_err_target;
+
+static void
+cfg_err(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	if (cfg_err_target == NULL || cfg_err_target->msg[0] != '\0')
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fwconf_fail(cfg_err_target, FWCONF_SYSTEM, "%s:%d: %s",
+	    cfg->filename != NULL ? cfg->filename : "schema", cfg->line, msg);
+}
+
+/* A libconfuse list as one space-separated string, or NULL when unset. */
+static char *
+join_list(cfg_t *sec, const char *opt, bool ints)
+{
+	unsigned int i, n = cfg_size(sec, opt);
+	size_t len = 1;
+	char *out, num[32];
+
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		len += (ints ? 21 : strlen(cfg_getnstr(sec, opt, i))) + 1;
+	if ((out = calloc(1, len)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(out, " ", len);
+		if (ints) {
+			snprintf(num, sizeof(num), "%ld", cfg_getnint(sec, opt, i));
+			strlcat(out, num, len);
+		} else
+			strlcat(out, cfg_getnstr(sec, opt, i), len);
+	}
+	return out;
+}
+
+static char *
+dup_opt(cfg_t *sec, const char *opt)
+{
+	const char *s = cfg_getstr(sec, opt);
+
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int
+load_key(struct fwconf_key *k, cfg_t *sec, const char *file,
+    struct fwconf_err *e)
+{
+	const char *type = cfg_getstr(sec, "type");
+	const char *name = cfg_title(sec);
+	char *def;
+
+	k->name = strdup(name);
+	if (type == NULL || fwconf_type_from_name(type, &k->type) == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: key %s: %s type %s",
+		    file, name, type ? "unknown" : "no", type ? type : "");
+	k->empty_ok = cfg_getbool(sec, "empty");
+	k->advanced = cfg_getbool(sec, "advanced");
+	k->min = cfg_size(sec, "min") ? cfg_getint(sec, "min") : 0;
+	k->max = cfg_size(sec, "max") ? cfg_getint(sec, "max") :
+	    k->type == FWCONF_STRING ? 255 : 0;
+	k->values = join_list(sec, "values", false);
+	k->reserved = join_list(sec, "reserved", true);
+	k->units = join_list(sec, "units", false);
+	k->label = dup_opt(sec, "label");
+	k->help = dup_opt(sec, "help");
+	k->warning = dup_opt(sec, "warning");
+	if (k->label == NULL || k->help == NULL)
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: key %s: needs a label and a help", file, name);
+	if (k->type == FWCONF_ENUM && k->values == NULL)
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: key %s: an enum needs values", file, name);
+	if (k->type == FWCONF_INT && (!cfg_size(sec, "min") ||
+	    !cfg_size(sec, "max") || k->min > k->max))
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: key %s: an int needs min <= max", file, name);
+
+	/* The default passes the key's own validation, as any value must. */
+	if (k->type == FWCONF_SECRET) {
+		k->def = strdup("");
+		return 0;
+	}
+	if (cfg_getstr(sec, "default") == NULL)
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: key %s: no default", file, name);
+	if ((def = fwconf_validate(k, cfg_getstr(sec, "default"), e)) == NULL)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: default of %s",
+		    file, e->msg);
+	k->def = def;
+	if (cfg_getstr(sec, "warn_on") != NULL) {
+		k->warn_value = fwconf_validate(k, cfg_getstr(sec, "warn_on"), e);
+		if (k->warn_value == NULL)
+			return fwconf_fail(e, FWCONF_SYSTEM,
+			    "%s: warn_on of %s", file, e->msg);
+		if (k->warning == NULL)
+			return fwconf_fail(e, FWCONF_SYSTEM,
+			    "%s: key %s: warn_on needs a warning", file, name);
+	}
+	return 0;
+}
+
+static int
+load_rule(struct fwconf_schema *s, struct fwconf_rule *r, cfg_t *sec,
+    const char *file, struct fwconf_err *e)
+{
+	const char *kind = cfg_getstr(sec, "kind");
+	const struct fwconf_key *a, *b;
+	enum fwconf_type want;
+
+	if (kind != NULL && strcmp(kind, "less") == 0) {
+		r->kind = FWCONF_RULE_LESS;
+		want = FWCONF_INT;
+	} else if (kind != NULL && strcmp(kind, "requires") == 0) {
+		r->kind = FWCONF_RULE_REQUIRES;
+		want = FWCONF_BOOL;
+	} else
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: rule: kind %s",
+		    file, kind ? "unknown" : "missing");
+	if (cfg_size(sec, "keys") != 2)
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: rule %s: needs two keys", file, kind);
+	r->a = strdup(cfg_getnstr(sec, "keys", 0));
+	r->b = strdup(cfg_getnstr(sec, "keys", 1));
+	a = fwconf_key_find(s, r->a);
+	b = fwconf_key_find(s, r->b);
+	if (a == NULL || b == NULL || a->type != want || b->type != want)
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: rule %s %s %s: needs two %s keys", file, kind,
+		    r->a, r->b, fwconf_type_name(want));
+	return 0;
+}
+
+static struct fwconf_schema *
+load(cfg_t *cfg, const char *name, const char *file, struct fwconf_err *e)
+{
+	struct fwconf_schema *s;
+	struct fwconf_key *keys;
+	struct fwconf_rule *rules;
+	unsigned int i;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->name = strdup(name);
+	s->nkeys = cfg_size(cfg, "key");
+	s->nrules = cfg_size(cfg, "rule");
+	keys = calloc(s->nkeys + 1, sizeof(*keys));
+	rules = calloc(s->nrules + 1, sizeof(*rules));
+	s->keys = keys;
+	s->rules = rules;
+	if (s->name == NULL || keys == NULL || rules == NULL) {
+		fwconf_fail_errno(e, "%s", file);
+		goto bad;
+	}
+	for (i = 0; i < s->nkeys; i++)
+		if (load_key(&keys[i], cfg_getnsec(cfg, "key", i), file, e) == -1)
+			goto bad;
+	for (i = 0; i < s->nrules; i++)
+		if (load_rule(s, &rules[i], cfg_getnsec(cfg, "rule", i), file,
+		    e) == -1)
+			goto bad;
+	return s;
+bad:
+	fwconf_schema_free(s);
+	return NULL;
+}
+
+static struct fwconf_schema *
+parse(const char *text, const char *path, const char *name,
+    struct fwconf_err *e)
+{
+	struct fwconf_schema *s = NULL;
+	struct fwconf_err local;
+	cfg_t *cfg;
+	int r;
+
+	if (e == NULL)
+		e = &local;
+	e->msg[0] = '\0';
+	if ((cfg = cfg_init(schema_opts, CFGF_NONE)) == NULL) {
+		fwconf_fail_errno(e, "cfg_init");
+		return NULL;
+	}
+	cfg_err_target = e;
+	cfg_set_error_function(cfg, cfg_err);
+	r = text != NULL ? cfg_parse_buf(cfg, text) : cfg_parse(cfg, path);
+	cfg_err_target = NULL;
+	if (r == CFG_FILE_ERROR)
+		fwconf_fail_errno(e, "%s", path);
+	else if (r != CFG_SUCCESS && e->msg[0] == '\0')
+		fwconf_fail(e, FWCONF_SYSTEM, "%s: syntax error", path);
+	else if (r == CFG_SUCCESS)
+		s = load(cfg, name, path, e);
+	cfg_free(cfg);
+	return s;
+}
+
+/* NAME is the file's base name without ".conf". */
+struct fwconf_schema *
+fwconf_schema_load(const char *path, struct fwconf_err *e)
+{
+	const char *base = strrchr(path, '/');
+	char name[256];
+	size_t n;
+
+	base = base != NULL ? base + 1 : path;
+	n = strcspn(base, ".");
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, base, n);
+	name[n] = '\0';
+	return parse(NULL, path, name, e);
+}
+
+struct fwconf_schema *
+fwconf_schema_parse(const char *text, const char *name, struct fwconf_err *e)
+{
+	return parse(text, name, name, e);
+}
+
+void
+fwconf_schema_free(struct fwconf_schema *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; s->keys != NULL && i < s->nkeys; i++) {
+		const struct fwconf_key *k = &s->keys[i];
+		free((char *)k->name);
+		free((char *)k->def);
+		free((char *)k->values);
+		free((char *)k->reserved);
+		free((char *)k->units);
+		free((char *)k->label);
+		free((char *)k->help);
+		free((char *)k->warn_value);
+		free((char *)k->warning);
+	}
+	for (i = 0; s->rules != NULL && i < s->nrules; i++) {
+		free((char *)s->rules[i].a);
+		free((char *)s->rules[i].b);
+	}
+	free((void *)s->keys);
+	free((void *)s->rules);
+	free((char *)s->name);
+	free(s);
+}
