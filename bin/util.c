@@ -92,7 +92,7 @@ lock_for_writing(void)
 	struct fwconf_err e;
 	int fd;
 
-	if ((fd = fwconf_lock(getprogname(), &e)) == -1)
+	if ((fd = fwconf_lock(&e)) == -1)
 		die(&e);
 	return fd;
 }

@@ -145,7 +145,7 @@ int	 fwconf_read_all(const char *path, char **buf, size_t *len, struct stat *,
 	    struct fwconf_err *);
 
 /* lock.c: the one writer lock, ROOT/etc/mpfw/.lock */
-int	 fwconf_lock(const char *who, struct fwconf_err *);   /* fd or -1 */
+int	 fwconf_lock(struct fwconf_err *);	/* an fd, or -1 */
 void	 fwconf_unlock(int fd);
 
 /* settings.c: a settings file seen through its schema */

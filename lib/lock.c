@@ -1,9 +1,8 @@
 /*
  * lock.c: the one exclusive lock of all writers and fw-apply, an flock(2)
  * on ROOT/etc/mpfw/.lock.  A writer waits up to FW_LOCK_TIMEOUT seconds
- * (default 10).  The holder writes its pid and name into the file so that
- * a writer that gives up can say who holds it; the kernel drops the lock
- * when the holder dies, whatever the file says.
+ * (default 10); one that gives up names the holder, found in /proc/locks,
+ * so nothing is written to the lock file and nothing there can go stale.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,23 +56,47 @@ nap(long usec)
 	nanosleep(&ts, NULL);
 }
 
-/* What the holder wrote: "pid 123 (fw-svc)"; "" when unreadable. */
+/* "pid 123 (fw-svc)" for the holder of fd's flock; "" when unknown. */
 static void
 holder(int fd, char *buf, size_t size)
 {
-	ssize_t n = pread(fd, buf, size - 1, 0);
+	char line[256], want[64], path[64], comm[64] = "";
+	struct stat st;
+	long pid = 0;
+	FILE *fp;
 
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	buf[0] = '\0';
+	if (fstat(fd, &st) == -1 || (fp = fopen("/proc/locks", "re")) == NULL)
+		return;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 fe:01:5678 0 EOF"; waiters have "->" */
+	snprintf(want, sizeof(want), " %02x:%02x:%lu ", major(st.st_dev),
+	    minor(st.st_dev), (unsigned long)st.st_ino);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, "FLOCK") != NULL && strstr(line, "->") == NULL &&
+		    strstr(line, want) != NULL &&
+		    sscanf(line, "%*s %*s %*s %*s %ld", &pid) == 1)
+			break;
+	fclose(fp);
+	if (pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	if ((fp = fopen(path, "re")) != NULL) {
+		if (fgets(comm, sizeof(comm), fp) == NULL)
+			comm[0] = '\0';
+		comm[strcspn(comm, "\n")] = '\0';
+		fclose(fp);
+	}
+	snprintf(buf, size, "pid %ld%s%s%s", pid, comm[0] ? " (" : "", comm,
+	    comm[0] ? ")" : "");
 }
 
 int
-fwconf_lock(const char *who, struct fwconf_err *e)
+fwconf_lock(struct fwconf_err *e)
 {
-	char dir[PATH_MAX], path[PATH_MAX], held[128], me[128];
+	char dir[PATH_MAX], path[PATH_MAX], held[128];
 	double timeout, start;
 	long delay = 1000;
-	int fd, n;
+	int fd;
 
 	if (lock_timeout(&timeout, e) == -1)
 		return -1;
@@ -102,9 +127,6 @@ fwconf_lock(const char *who, struct fwconf_err *e)
 		if (delay < 32000)
 			delay *= 2;
 	}
-	n = snprintf(me, sizeof(me), "pid %ld (%s)\n", (long)getpid(), who);
-	if (ftruncate(fd, 0) == 0 && n > 0)
-		(void)!pwrite(fd, me, (size_t)n, 0);
 	return fd;
 }
 

@@ -6,6 +6,10 @@
  * the single source; this output is never edited.
  *
  * usage: mkschema schema.conf ... > schemas.c
+ *        mkschema -m schema.conf > keys.mdoc
+ *
+ * With -m it writes the mdoc key list of a tool's man page instead, which
+ * the page carries between its "keys begin" and "keys end" comments.
  */
 #include <ctype.h>
 #include <err.h>
@@ -88,6 +92,93 @@ put_schema(const struct fwconf_schema *s)
 	printf("\t{ 0, NULL, NULL }\n};\n\n");
 }
 
+/* One UTF-8 character at *s as mandoc's \[uXXXX]; advances *s. */
+static void
+put_unicode(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	unsigned int cp, n, i;
+
+	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
+	cp = p[0] & (0xff >> (n + 1));
+	for (i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	printf("\\[u%04X]", cp);
+	*s += i - 1;
+}
+
+/*
+ * Text for mdoc: one sentence a line (a new sentence starts a line), no
+ * line led by a dot, backslashes and non-ASCII escaped.  With inline,
+ * no sentence breaks and no newline at the end.
+ */
+static void
+put_text(const char *s, bool inline_text)
+{
+	bool bol = !inline_text;
+
+	for (; *s != '\0'; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", stdout);
+		bol = false;
+		if (*s == '\\')
+			fputs("\\e", stdout);
+		else if ((unsigned char)*s >= 0x80)
+			put_unicode(&s);
+		else if (strchr(".?!", *s) && s[1] == ' ' && !inline_text &&
+		    s[2] >= 'A' && s[2] <= 'Z') {
+			printf("%c\n", *s++);
+			bol = true;
+		} else if (*s == '.' && s[1] == ' ')
+			fputs(".\\&", stdout);
+		else
+			putchar(*s);
+	}
+	if (!inline_text)
+		putchar('\n');
+}
+
+static void
+put_mdoc(const struct fwconf_schema *s)
+{
+	const struct fwconf_key *k;
+	size_t i;
+
+	printf(".Bl -tag -width Ds\n");
+	for (i = 0; i < s->nkeys; i++) {
+		k = &s->keys[i];
+		printf(".It Cm %s Ar %s\n", k->name, fwconf_type_name(k->type));
+		/* A macro line takes punctuation after a space, text without. */
+		if (k->type == FWCONF_SECRET)
+			printf("Unset until\n.Cm passwd\nsets it");
+		else if (*k->def == '\0')
+			printf("Empty by default");
+		else
+			printf("Default\n.Ql %s ", k->def);
+		if (k->type == FWCONF_INT)
+			printf(",\nfrom %lld to %lld", k->min, k->max);
+		if (k->type == FWCONF_ENUM)
+			printf(",\none of\n.Ql %s ", k->values);
+		if (k->empty_ok && *k->def != '\0')
+			printf(",\nmay be empty");
+		printf(".\n");
+		if (k->advanced)
+			printf("Advanced.\n");
+		fputs("Menu: \\(lq", stdout);
+		put_text(k->label, true);
+		fputs("\\(rq.\n", stdout);
+		put_text(k->help, false);
+		if (k->reserved != NULL)
+			printf("Refused: %s.\n", k->reserved);
+		if (k->warning != NULL) {
+			printf("Setting\n.Ql %s=%s\nwarns:\n", k->name,
+			    k->warn_value);
+			put_text(k->warning, false);
+		}
+	}
+	printf(".El\n");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -95,8 +186,21 @@ main(int argc, char *argv[])
 	struct fwconf_err e;
 	int i;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: mkschema schema.conf ...\n");
+	if (argc == 3 && strcmp(argv[1], "-m") == 0) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			err(1, NULL);
+		if ((s[0] = fwconf_schema_load(argv[2], &e)) == NULL)
+			errx(1, "%s", e.msg);
+		put_mdoc(s[0]);
+		fwconf_schema_free(s[0]);
+		free(s);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			err(1, "stdout");
+		return 0;
+	}
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: mkschema schema.conf ...\n"
+		    "       mkschema -m schema.conf\n");
 		return 2;
 	}
 	if ((s = calloc((size_t)argc, sizeof(*s))) == NULL)

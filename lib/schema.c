@@ -116,6 +116,7 @@ load_key(struct fwconf_key *k, cfg_t *sec, const char *file,
 {
 	const char *type = cfg_getstr(sec, "type");
 	const char *name = cfg_title(sec);
+	struct fwconf_err verr;
 	char *def;
 
 	k->name = strdup(name);
@@ -152,15 +153,16 @@ load_key(struct fwconf_key *k, cfg_t *sec, const char *file,
 	if (cfg_getstr(sec, "default") == NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM,
 		    "%s: key %s: no default", file, name);
-	if ((def = fwconf_validate(k, cfg_getstr(sec, "default"), e)) == NULL)
+	if ((def = fwconf_validate(k, cfg_getstr(sec, "default"), &verr)) == NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: default of %s",
-		    file, e->msg);
+		    file, verr.msg);
 	k->def = def;
 	if (cfg_getstr(sec, "warn_on") != NULL) {
-		k->warn_value = fwconf_validate(k, cfg_getstr(sec, "warn_on"), e);
+		k->warn_value = fwconf_validate(k, cfg_getstr(sec, "warn_on"),
+		    &verr);
 		if (k->warn_value == NULL)
 			return fwconf_fail(e, FWCONF_SYSTEM,
-			    "%s: warn_on of %s", file, e->msg);
+			    "%s: warn_on of %s", file, verr.msg);
 		if (k->warning == NULL)
 			return fwconf_fail(e, FWCONF_SYSTEM,
 			    "%s: key %s: warn_on needs a warning", file, name);

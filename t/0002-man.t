@@ -1,0 +1,18 @@
+#!/bin/sh -e
+# The manual pages: clean under mandoc -Tlint, key lists in step with the
+# schemas, and every verb of every tool in its page.
+. ./lib.sh
+plan 3
+
+check 'every page is clean under mandoc -Tlint' '
+	mandoc -Tlint -Wwarning "$top"/man/*.[1-8]'
+
+check 'the key lists are those of the schemas' '
+	"$top/contrib/man-keys" --check'
+
+check 'every verb in the usage of fw-svc is in its man page' '
+	fw-svc 2>&1 | sed -n "s/^.*\] \([a-z]*\).*/\1/p" | sort -u >verbs &&
+	test -s verbs &&
+	for v in $(cat verbs); do
+		grep -q "^\.Cm $v" "$top/man/fw-svc.1" || { echo "no $v"; exit 1; }
+	done'

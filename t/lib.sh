@@ -1,0 +1,67 @@
+# t/lib.sh: sourced by every shell test (after mblaze's t/lib.sh and git's
+# test-lib.sh).  Each test gets its own temporary root, removed on exit, so
+# `prove -j` is safe.  Helpers print TAP.
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$top/bin:$top/t:$PATH
+FW_DATADIR=$top/share/mpfw
+export PATH FW_DATADIR
+unset FW_LOCK_TIMEOUT SUDO_USER
+LC_ALL=C
+export LC_ALL
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mpfw-t.XXXXXX")
+FW_ROOT=$tmp/root
+mkdir "$FW_ROOT"
+export FW_ROOT
+cleanup() { :; }		# a test may redefine it to stop its daemons
+trap 'cleanup; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+ntest=0
+nfail=0
+
+plan() { echo "1..$1"; }
+
+# check DESC CMD: run CMD (a string, eval'd) and report.  Its output is
+# shown as TAP diagnostics when it fails.
+check() {
+	_desc=$1
+	shift
+	ntest=$((ntest + 1))
+	if (eval "$*") >"$tmp/.out" 2>&1; then
+		echo "ok $ntest - $_desc"
+	else
+		echo "not ok $ntest - $_desc"
+		sed 's/^/# /' "$tmp/.out"
+		nfail=$((nfail + 1))
+	fi
+}
+
+skip() {
+	ntest=$((ntest + 1))
+	echo "ok $ntest # skip $1"
+}
+
+# fails STATUS CMD...: true when CMD exits with exactly STATUS.  A death by
+# signal never counts (git's test_must_fail).
+fails() {
+	_want=$1
+	shift
+	"$@" && { echo "expected exit $_want, got 0: $*" >&2; return 1; }
+	_got=$?
+	if [ "$_got" -ne "$_want" ]; then
+		echo "expected exit $_want, got $_got: $*" >&2
+		return 1
+	fi
+}
+
+# same FILE1 FILE2: byte for byte, else show a diff.
+same() { cmp -s "$1" "$2" || { diff -u "$1" "$2" >&2; return 1; }; }
+
+# has FILE PATTERN: grep with the file shown when it does not match.
+has() {
+	grep -q -- "$2" "$1" || { echo "no /$2/ in $1:" >&2; cat "$1" >&2;
+	    return 1; }
+}
+
+settings=$FW_ROOT/etc/mpfw

@@ -1,0 +1,359 @@
+/* unit-fwconf: unit tests of libfwconf, printing TAP. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fwconf.h"
+#include "tap.h"
+
+static void
+test_quoting(void)
+{
+	static const char *const values[] = { "", "plain", "a b", "it's",
+	    "''", "$(reboot)", "`id`", "back\\slash", "x;y|z&", "Prüfung",
+	    "\"q\"", "a=b" };
+	const char *why;
+	char *q, *u;
+	size_t i;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		q = fwconf_quote(values[i]);
+		ok(fwconf_unquote(q, &u, &why) == 0, "unquote quote(%s)",
+		    values[i]);
+		is(u, values[i], "round trip of %s via %s", values[i], q);
+		free(q);
+		free(u);
+	}
+	q = fwconf_quote("it's");
+	is(q, "'it'\\''s'", "a quote is written sh style");
+	free(q);
+	q = fwconf_quote("192.168.1.0/24");
+	is(q, "192.168.1.0/24", "a plain value stays bare");
+	free(q);
+	ok(fwconf_unquote("a b", &u, &why) == -1 && why != NULL,
+	    "an unquoted space is refused");
+	ok(fwconf_unquote("'open", &u, &why) == -1, "an open quote is refused");
+	ok(fwconf_unquote("$HOME", &u, &why) == -1,
+	    "an unquoted $ is refused: no expansion may differ from sh");
+}
+
+static void
+test_value_ok(void)
+{
+	struct fwconf_err e;
+	char big[5000];
+
+	ok(fwconf_value_ok("Prüfung ✓", &e, "k"), "UTF-8 is accepted");
+	ok(!fwconf_value_ok("a\nb", &e, "k"), "a newline is refused");
+	ok(strstr(e.msg, "control character 0x0a") != NULL,
+	    "the message names the character: %s", e.msg);
+	ok(!fwconf_value_ok("a\rb", &e, "k"), "a carriage return is refused");
+	ok(!fwconf_value_ok("a\x7f", &e, "k"), "DEL is refused");
+	ok(!fwconf_value_ok("\xc0\xaf", &e, "k"), "overlong UTF-8 is refused");
+	ok(!fwconf_value_ok("\xed\xa0\x80", &e, "k"), "a surrogate is refused");
+	ok(!fwconf_value_ok("\xff", &e, "k"), "a stray byte is refused");
+	ok(!fwconf_value_ok("\xe2\x9c", &e, "k"), "a cut sequence is refused");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ok(!fwconf_value_ok(big, &e, "k"), "an overlong value is refused");
+}
+
+static void
+expect(const struct fwconf_key *k, const char *in, const char *want)
+{
+	struct fwconf_err e;
+	char *got = fwconf_validate(k, in, &e);
+
+	if (want == NULL) {
+		ok(got == NULL && e.status == FWCONF_REFUSED &&
+		    strncmp(e.msg, k->name, strlen(k->name)) == 0,
+		    "%s: '%s' refused: %s", fwconf_type_name(k->type), in,
+		    got == NULL ? e.msg : got);
+	} else
+		is(got, want, "%s: '%s' is '%s'%s%s", fwconf_type_name(k->type),
+		    in, want, got ? "" : ": ", got ? "" : e.msg);
+	free(got);
+}
+
+static void
+test_validators(void)
+{
+	struct fwconf_key k = { .name = "k", .help = "", .label = "" };
+
+	k.type = FWCONF_BOOL;
+	expect(&k, "on", "yes");
+	expect(&k, "TRUE", "yes");
+	expect(&k, "0", "no");
+	expect(&k, "maybe", NULL);
+	expect(&k, "", NULL);
+	k.empty_ok = true;
+	expect(&k, "", "");
+	k.empty_ok = false;
+
+	k.type = FWCONF_INT, k.min = 1, k.max = 100;
+	expect(&k, "010", "10");
+	expect(&k, "100", "100");
+	expect(&k, "101", NULL);
+	expect(&k, "0", NULL);
+	expect(&k, "1e2", NULL);
+	expect(&k, " 5", NULL);
+	expect(&k, "99999999999999999999", NULL);
+
+	k.type = FWCONF_PORT, k.reserved = "22 53";
+	expect(&k, "8443", "8443");
+	expect(&k, "22", NULL);
+	expect(&k, "65536", NULL);
+	k.reserved = NULL;
+
+	k.type = FWCONF_PORTLIST;
+	expect(&k, "80,8080  1025-65535", "80 8080 1025-65535");
+	expect(&k, "90-80", NULL);
+	expect(&k, "80 80", NULL);
+
+	k.type = FWCONF_ENUM, k.values = "off ttyS0 ttyS1";
+	expect(&k, "ttyS1", "ttyS1");
+	expect(&k, "ttyS", NULL);
+	expect(&k, "OFF", NULL);
+
+	k.type = FWCONF_IPV4;
+	expect(&k, "192.168.1.1", "192.168.1.1");
+	expect(&k, "192.168.01.1", NULL);
+	expect(&k, "256.1.1.1", NULL);
+	expect(&k, "1.2.3", NULL);
+	expect(&k, "1.2.3.4 ", NULL);
+
+	k.type = FWCONF_IPV6;
+	expect(&k, "FD00:0:0::1", "fd00::1");
+	expect(&k, "1.2.3.4", NULL);
+	expect(&k, "fe80::1%eth0", NULL);
+
+	k.type = FWCONF_IP;
+	expect(&k, "10.0.0.1", "10.0.0.1");
+	expect(&k, "::1", "::1");
+
+	k.type = FWCONF_CIDR;
+	expect(&k, "10.0.0.0/8", "10.0.0.0/8");
+	expect(&k, "10.0.0.1", "10.0.0.1/32");
+	expect(&k, "10.0.0.1/8", NULL);
+	expect(&k, "10.0.0.0/33", NULL);
+	expect(&k, "fd00::/64", "fd00::/64");
+
+	k.type = FWCONF_CIDRLIST;
+	expect(&k, "192.168.1.0/24 10.0.0.0/8", "192.168.1.0/24 10.0.0.0/8");
+	expect(&k, " ", NULL);
+	expect(&k, "192.168.1.0/24 192.168.1.0/24", NULL);
+
+	k.type = FWCONF_HOSTNAME;
+	expect(&k, "Printer-2", "printer-2");
+	expect(&k, "-printer", NULL);
+	expect(&k, "printer.local", NULL);
+	expect(&k, "a23456789012345678901234567890123456789012345678901234567890"
+	    "1234", NULL);
+
+	k.type = FWCONF_FQDN;
+	expect(&k, "Example.COM", "example.com");
+	expect(&k, "localdomain", "localdomain");
+	expect(&k, "a..b", NULL);
+
+	k.type = FWCONF_EMAIL;
+	expect(&k, "admin@example.com", "admin@example.com");
+	expect(&k, "admin@localhost", NULL);
+	expect(&k, "ad min@example.com", NULL);
+
+	k.type = FWCONF_URL;
+	expect(&k, "https://example.com:8443/x?y=1", "https://example.com:8443/x?y=1");
+	expect(&k, "https://[fd00::1]/", "https://[fd00::1]/");
+	expect(&k, "javascript:alert(1)", NULL);
+	expect(&k, "http://example.com/a b", NULL);
+
+	k.type = FWCONF_STRING, k.max = 6;
+	expect(&k, "Grüß", "Grüß");
+	expect(&k, "Grüße", NULL);
+	expect(&k, "a\tb", NULL);
+}
+
+static const char sample[] =
+    "# site settings\n"
+    "\n"
+    "ssh=no\n"
+    "  # indented comment\n"
+    "custom_key='kept as is'\n"
+    "ssh=yes\n"
+    "lan_nets='10.0.0.0/8 192.168.1.0/24'\n";
+
+static void
+test_file(void)
+{
+	struct fwconf_file f = { .path = strdup("sample") };
+	struct fwconf_err e;
+	char *text;
+	size_t len;
+
+	ok(fwconf_file_parse(&f, sample, strlen(sample), &e) == 0,
+	    "the sample parses");
+	is(fwconf_file_get(&f, "ssh"), "yes", "the last of two lines wins, "
+	    "as in sh");
+	is(fwconf_file_get(&f, "lan_nets"), "10.0.0.0/8 192.168.1.0/24",
+	    "a quoted list");
+	text = fwconf_file_text(&f, &len);
+	is(text, sample, "an unchanged file is written back as it was read");
+	free(text);
+	ok(fwconf_file_set(&f, "ssh", "no") == 0, "set");
+	ok(fwconf_file_set(&f, "new_key", "a b") == 0, "set of a new key");
+	fwconf_file_unset(&f, "custom_key");
+	text = fwconf_file_text(&f, &len);
+	is(text, "# site settings\n\nssh=no\n  # indented comment\nssh=no\n"
+	    "lan_nets='10.0.0.0/8 192.168.1.0/24'\nnew_key='a b'\n",
+	    "only the changed lines change; new keys go at the end");
+	free(text);
+	fwconf_file_unset(&f, "ssh");
+	is(fwconf_file_get(&f, "ssh"), NULL, "unset removes every line of a "
+	    "key, so no older one shows through");
+	fwconf_file_free(&f);
+
+	f.path = strdup("bad");
+	ok(fwconf_file_parse(&f, "a=1\nthis is not\n", 15, &e) == -1 &&
+	    strcmp(e.msg, "bad:2: not a comment nor key=value") == 0,
+	    "a broken line is named by number: %s", e.msg);
+	fwconf_file_free(&f);
+	f.path = strdup("bad");
+	ok(fwconf_file_parse(&f, "a='x\n", 5, &e) == -1 &&
+	    strstr(e.msg, "unterminated quote") != NULL,
+	    "an open quote is an error: %s", e.msg);
+	fwconf_file_free(&f);
+	f.path = strdup("bad");
+	ok(fwconf_file_parse(&f, "a='x\ry'\n", 8, &e) == -1 &&
+	    strstr(e.msg, "control character") != NULL,
+	    "a control character inside quotes is an error: %s", e.msg);
+	fwconf_file_free(&f);
+	f.path = strdup("bad");
+	ok(fwconf_file_parse(&f, "a=x\0y\n", 6, &e) == -1 &&
+	    strstr(e.msg, "NUL") != NULL, "a NUL byte is an error: %s", e.msg);
+	fwconf_file_free(&f);
+}
+
+static void
+test_atomic(const char *dir)
+{
+	struct fwconf_err e;
+	struct stat st;
+	char path[512], *buf;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/f", dir);
+	umask(077);
+	ok(fwconf_write_atomic(path, "one\n", 4, 0644, (uid_t)-1, (gid_t)-1,
+	    &e) == 0, "write a new file");
+	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644,
+	    "it has the mode asked for, whatever the umask");
+	ok(fwconf_read_all(path, &buf, &len, NULL, &e) == 0 && len == 4 &&
+	    strcmp(buf, "one\n") == 0, "and reads back");
+	free(buf);
+	ok(fwconf_read_all("/nonexistent/x", &buf, &len, NULL, &e) == 1,
+	    "a missing file reads as absent, not as an error");
+	snprintf(path, sizeof(path), "%s/nodir/f", dir);
+	ok(fwconf_write_atomic(path, "x", 1, 0644, (uid_t)-1, (gid_t)-1,
+	    &e) == -1 && e.status == FWCONF_SYSTEM,
+	    "a write that cannot happen is a system error: %s", e.msg);
+}
+
+static void
+test_schema(void)
+{
+	const struct fwconf_schema *built = fwconf_schema_builtin("services");
+	struct fwconf_schema *s;
+	struct fwconf_err e;
+	size_t i;
+	bool same = true;
+
+	s = fwconf_schema_load("../share/mpfw/schema/services.conf", &e);
+	ok(s != NULL, "the services schema loads%s%s", s ? "" : ": ",
+	    s ? "" : e.msg);
+	ok(built != NULL && s != NULL && built->nkeys == s->nkeys &&
+	    built->nrules == s->nrules, "the compiled-in schema has its keys");
+	for (i = 0; s != NULL && built != NULL && i < s->nkeys; i++) {
+		const struct fwconf_key *a = &s->keys[i], *b = &built->keys[i];
+		if (strcmp(a->name, b->name) || a->type != b->type ||
+		    strcmp(a->def, b->def) || strcmp(a->label, b->label) ||
+		    a->min != b->min || a->max != b->max ||
+		    a->empty_ok != b->empty_ok)
+			same = false;
+	}
+	ok(same, "the compiled-in schema equals the file");
+	fwconf_schema_free(s);
+
+	s = fwconf_schema_parse("key a { type = colour default = red "
+	    "label = \"\" help = \"\" }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "unknown type colour") != NULL,
+	    "an unknown type is refused: %s", e.msg);
+	s = fwconf_schema_parse("key a { type = int min = 1 max = 5 "
+	    "default = 9 label = \"\" help = \"\" }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "must be an integer from 1 to 5"),
+	    "a default outside its range is refused: %s", e.msg);
+	s = fwconf_schema_parse("key a { type = enum default = x "
+	    "label = \"\" help = \"\" }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "needs values"),
+	    "an enum without values is refused: %s", e.msg);
+	s = fwconf_schema_parse("key a { type = bool default = no "
+	    "label = \"\" help = \"\" } rule { kind = less keys = {a, b} }",
+	    "t", &e);
+	ok(s == NULL && strstr(e.msg, "needs two int keys"),
+	    "a rule on unknown or mistyped keys is refused: %s", e.msg);
+	s = fwconf_schema_parse("key a { type = bool default = no "
+	    "label = \"\" help = \"\" colour = red }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "colour"),
+	    "an unknown attribute is refused: %s", e.msg);
+	s = fwconf_schema_parse("key a { type = bool default = no "
+	    "label = \"\" help = \"\" }", "t", &e);
+	ok(s != NULL && s->nkeys == 1 && strcmp(s->keys[0].def, "no") == 0,
+	    "a minimal schema loads");
+	fwconf_schema_free(s);
+}
+
+static void
+test_rules(const char *dir)
+{
+	const struct fwconf_schema *schema = fwconf_schema_builtin("services");
+	const struct fwconf_key *warn, *crit;
+	struct fwconf_settings s;
+	struct fwconf_err e;
+
+	fwconf_set_root(dir);
+	ok(fwconf_settings_open(&s, schema, &e) == 0, "open settings in an "
+	    "empty root");
+	warn = fwconf_key_find(schema, "disk_temp_warn");
+	crit = fwconf_key_find(schema, "disk_temp_crit");
+	is(fwconf_settings_get(&s, warn), "50", "a missing key has its default");
+	ok(fwconf_settings_set(&s, warn, "70", &e) == 0 &&
+	    fwconf_settings_check_rules(&s, true, &e) == -1 &&
+	    strcmp(e.msg, "disk_temp_warn=70: must be below disk_temp_crit=60")
+	    == 0, "warn above crit is refused, naming both: %s", e.msg);
+	ok(fwconf_settings_set(&s, crit, "80", &e) == 0 &&
+	    fwconf_settings_check_rules(&s, true, &e) == 0,
+	    "judged on the result when both change");
+	ok(s.nchanges == 2 && !s.file.exists, "nothing is written before "
+	    "fwconf_settings_write");
+	fwconf_settings_close(&s);
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/unit-fwconf.XXXXXX";
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_quoting();
+	test_value_ok();
+	test_validators();
+	test_file();
+	test_atomic(dir);
+	test_schema();
+	test_rules(dir);
+	if (fork() == 0)
+		execlp("rm", "rm", "-rf", dir, (char *)NULL);
+	return tap_done();
+}
