@@ -200,4 +200,44 @@ void	 fwconf_audit(const char *file, const char *key, const char *old,
 	    const char *new, bool secret);
 const char *fwconf_user(void);
 
+/*
+ * table.c: a table file, one "name<TAB>value" record a line, sorted by
+ * name in byte order; comment and blank lines go with the record below.
+ */
+struct fwconf_record {
+	char	*name;
+	char	*value;		/* "" for none */
+	char	*text;		/* the line as read; NULL when it changed */
+	char	*pre;		/* comment and blank lines above, or NULL */
+	size_t	 lineno;	/* in the file as read; 0 when new */
+	bool	 deleted;
+};
+
+struct fwconf_table {
+	char	*path;
+	struct fwconf_record *recs;
+	size_t	 nrecs, cap;
+	char	*trailer;	/* comment lines after the last record */
+	bool	 exists, changed;
+	mode_t	 mode;
+	uid_t	 uid;
+	gid_t	 gid;
+};
+
+int	 fwconf_table_read(struct fwconf_table *, const char *path,
+	    struct fwconf_err *);
+void	 fwconf_table_free(struct fwconf_table *);
+ssize_t	 fwconf_table_find(const struct fwconf_table *, const char *name);
+int	 fwconf_table_insert(struct fwconf_table *, const char *name,
+	    const char *value);
+int	 fwconf_table_update(struct fwconf_table *, size_t, const char *value);
+void	 fwconf_table_delete(struct fwconf_table *, size_t);
+/* Told of each change a merge makes: old NULL added, new NULL deleted. */
+typedef void fwconf_table_note(void *arg, const char *name, const char *old,
+	    const char *new);
+int	 fwconf_table_merge(struct fwconf_table *, struct fwconf_record *in,
+	    size_t nin, bool replace, fwconf_table_note *, void *arg);
+char	*fwconf_table_text(const struct fwconf_table *, size_t *len);
+int	 fwconf_table_write(struct fwconf_table *, struct fwconf_err *);
+
 #endif

@@ -185,11 +185,13 @@ static int
 check_port(const struct fwconf_key *k, const char *item, long long *port,
     struct fwconf_err *e)
 {
-	char why[128];
+	char why[128], num[24];
 
 	if (!parse_int(item, 1, 65535, port))
 		return bad(e, k, item, "must be a port from 1 to 65535");
-	if (fwconf_list_has(k->reserved, item)) {
+	/* The number, not the text: "022" is port 22 too. */
+	snprintf(num, sizeof(num), "%lld", *port);
+	if (fwconf_list_has(k->reserved, num)) {
 		snprintf(why, sizeof(why),
 		    "port %lld is used by another service", *port);
 		return bad(e, k, item, why);

@@ -10,9 +10,12 @@ check 'every page is clean under mandoc -Tlint' '
 check 'the key lists are those of the schemas' '
 	"$top/contrib/man-keys" --check'
 
-check 'every verb in the usage of fw-svc is in its man page' '
-	fw-svc 2>&1 | sed -n "s/^.*\] \([a-z]*\).*/\1/p" | sort -u >verbs &&
-	test -s verbs &&
-	for v in $(cat verbs); do
-		grep -q "^\.Cm $v" "$top/man/fw-svc.1" || { echo "no $v"; exit 1; }
+check 'every verb in the usage of each tool is in its man page' '
+	for tool in fw-svc fw-dns; do
+		$tool 2>&1 | sed -n "s/^.*\] \([a-z]*\).*/\1/p" | sort -u >verbs &&
+		test -s verbs || exit 1
+		for v in $(cat verbs); do
+			grep -q "^\.Cm $v" "$top/man/$tool.1" ||
+			    { echo "$tool.1: no $v"; exit 1; }
+		done
 	done'

@@ -16,6 +16,8 @@ export FW_ROOT
 cleanup() { :; }		# a test may redefine it to stop its daemons
 trap 'cleanup; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
+# Scratch files of a test (out, err, want) go to its own directory.
+cd "$tmp"
 
 ntest=0
 nfail=0
@@ -65,3 +67,25 @@ has() {
 }
 
 settings=$FW_ROOT/etc/mpfw
+
+# free_port: a TCP and UDP port nothing on this machine listens on.
+free_port() {
+	while :; do
+		_p=$(( $(od -An -N2 -tu2 /dev/urandom) % 30000 + 20000 ))
+		_hex=$(printf ':%04X ' "$_p")
+		cat /proc/net/tcp /proc/net/udp /proc/net/tcp6 /proc/net/udp6 \
+		    2>/dev/null | awk '{print $2}' | grep -q "$_hex" ||
+		    { echo "$_p"; return; }
+	done
+}
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	_n=$(( $1 * 20 ))
+	shift
+	while ! "$@" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ "$_n" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}

@@ -105,6 +105,7 @@ test_validators(void)
 	k.type = FWCONF_PORT, k.reserved = "22 53";
 	expect(&k, "8443", "8443");
 	expect(&k, "22", NULL);
+	expect(&k, "022", NULL);
 	expect(&k, "65536", NULL);
 	k.reserved = NULL;
 
