@@ -1,6 +1,7 @@
 /* util.c: die-on-error wrappers for the tools; the library never dies. */
 #include <err.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,21 @@ lock_for_writing(void)
 	struct fwconf_err e;
 	int fd;
 
-	if ((fd = fwconf_lock(&e)) == -1)
+	if ((fd = fwconf_lock(&e)) == -1 || fwconf_confirm_refuse(&e) == -1)
 		die(&e);
 	return fd;
+}
+
+/* snprintf for paths: one that does not fit is fatal, never cut short. */
+void
+pathf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size)
+		errx(FWCONF_SYSTEM, "%.80s...: path too long", buf);
 }

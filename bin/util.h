@@ -18,6 +18,8 @@ void	 die(const struct fwconf_err *) __dead;
 void	 fshut(FILE *, const char *);
 char	*read_stream(FILE *, const char *name, size_t *len);
 void	 use_root(const char *dir);
+void	 pathf(char *buf, size_t size, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 int	 lock_for_writing(void);
 
 #endif

@@ -36,6 +36,7 @@ const char *fwconf_datadir(void);	/* FW_DATADIR or the built-in one */
 int	 fwconf_path(char *buf, size_t size, const char *abspath);
 int	 fwconf_settings_path(char *buf, size_t size, const char *name);
 int	 fwconf_mkdirs(const char *dir, mode_t, struct fwconf_err *);
+int	 fwconf_mkdirs_parent(const char *path, struct fwconf_err *);
 
 /* value.c: the value syntax of fwconf(5) */
 bool	 fwconf_value_ok(const char *, struct fwconf_err *, const char *key);
@@ -69,7 +70,8 @@ struct fwconf_key {
 
 enum fwconf_rule_kind {
 	FWCONF_RULE_LESS,	/* int a must be below int b */
-	FWCONF_RULE_REQUIRES	/* bool a = yes needs bool b = yes */
+	FWCONF_RULE_REQUIRES,	/* bool a = yes needs bool b = yes */
+	FWCONF_RULE_DIFFER	/* a and b, of one type, must differ */
 };
 
 struct fwconf_rule {
@@ -239,5 +241,59 @@ int	 fwconf_table_merge(struct fwconf_table *, struct fwconf_record *in,
 	    size_t nin, bool replace, fwconf_table_note *, void *arg);
 char	*fwconf_table_text(const struct fwconf_table *, size_t *len);
 int	 fwconf_table_write(struct fwconf_table *, struct fwconf_err *);
+
+/*
+ * units.c: the unit catalogue of fw-units(5), DATADIR/units.conf and
+ * ROOT/etc/mpfw/units.d/\*.conf.  A unit is one service's rendered files and
+ * what it takes to make them live.
+ */
+enum fwconf_soft { FWCONF_SOFT_RELOAD, FWCONF_SOFT_RESTART, FWCONF_SOFT_DEFER };
+
+struct fwconf_unit_file {
+	char	*name;
+	char	*render;	/* command; its stdout is the file */
+	char	*target;	/* absolute, under ROOT */
+	mode_t	 mode;
+};
+
+struct fwconf_unit {
+	char	*name;
+	char	*origin;	/* the file that defined it */
+	char	**inputs;	/* settings files it reads */
+	size_t	 ninputs;
+	struct fwconf_unit_file *files;
+	size_t	 nfiles;
+	char	*check, *reload, *restart, *start, *stop;	/* or NULL */
+	enum fwconf_soft soft;
+	char	*enable_file, *enable_key;	/* NULL: always on */
+	bool	 secret;
+	char	*definition;	/* canonical text of all the above */
+};
+
+struct fwconf_units {
+	struct fwconf_unit *v;
+	size_t	 n;
+};
+
+int	 fwconf_units_load(struct fwconf_units *, struct fwconf_err *);
+int	 fwconf_units_parse(struct fwconf_units *, const char *text,
+	    const char *origin, struct fwconf_err *);
+void	 fwconf_units_free(struct fwconf_units *);
+const struct fwconf_unit *fwconf_unit_find(const struct fwconf_units *,
+	    const char *name);
+const char *fwconf_soft_name(enum fwconf_soft);
+
+/*
+ * confirm.c: while an fw-apply -c countdown runs, every writer is refused.
+ * The state is ROOT/var/lib/mpfw/confirm: "DEADLINE GENERATION", the
+ * deadline in seconds since the epoch.
+ */
+struct fwconf_confirm {
+	long long deadline;
+	char	 generation[64];
+};
+
+int	 fwconf_confirm_read(struct fwconf_confirm *, struct fwconf_err *);
+int	 fwconf_confirm_refuse(struct fwconf_err *);
 
 #endif

@@ -52,6 +52,7 @@ put_schema(const struct fwconf_schema *s)
 	static const char *const kinds[] = {
 		[FWCONF_RULE_LESS] = "FWCONF_RULE_LESS",
 		[FWCONF_RULE_REQUIRES] = "FWCONF_RULE_REQUIRES",
+		[FWCONF_RULE_DIFFER] = "FWCONF_RULE_DIFFER",
 	};
 	const struct fwconf_key *k;
 	size_t i;

@@ -26,10 +26,14 @@ fwconf_set_root(const char *dir)
 	root_done = false;
 }
 
-/* The root without trailing slashes: "" stands for "/". */
+/*
+ * The root, absolute and without trailing slashes: "" stands for "/".
+ * Absolute because commands and the -c watcher of fw-apply run elsewhere.
+ */
 const char *
 fwconf_root(void)
 {
+	char abs[PATH_MAX];
 	const char *r;
 	size_t n;
 
@@ -38,6 +42,8 @@ fwconf_root(void)
 	r = root_override != NULL ? root_override : getenv("FW_ROOT");
 	if (r == NULL)
 		r = "";
+	if (*r != '\0' && realpath(r, abs) != NULL)
+		r = abs;
 	n = strlcpy(root_buf, r, sizeof(root_buf));
 	if (n >= sizeof(root_buf))
 		n = sizeof(root_buf) - 1;
@@ -105,4 +111,18 @@ fwconf_mkdirs(const char *dir, mode_t mode, struct fwconf_err *e)
 			break;
 	}
 	return 0;
+}
+
+/* The directories above a file, as fwconf_mkdirs with mode 0755. */
+int
+fwconf_mkdirs_parent(const char *path, struct fwconf_err *e)
+{
+	char dir[PATH_MAX], *slash;
+
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	return fwconf_mkdirs(dir, 0755, e);
 }

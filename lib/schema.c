@@ -16,7 +16,7 @@
  *		advanced = false          # hidden from the short listing
  *	}
  *	rule {
- *		kind = less | requires
+ *		kind = less | requires | differ
  *		keys = {A, B}
  *	}
  *
@@ -184,6 +184,9 @@ load_rule(struct fwconf_schema *s, struct fwconf_rule *r, cfg_t *sec,
 	} else if (kind != NULL && strcmp(kind, "requires") == 0) {
 		r->kind = FWCONF_RULE_REQUIRES;
 		want = FWCONF_BOOL;
+	} else if (kind != NULL && strcmp(kind, "differ") == 0) {
+		r->kind = FWCONF_RULE_DIFFER;
+		want = (enum fwconf_type)-1;	/* any, the same for both */
 	} else
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: rule: kind %s",
 		    file, kind ? "unknown" : "missing");
@@ -194,10 +197,12 @@ load_rule(struct fwconf_schema *s, struct fwconf_rule *r, cfg_t *sec,
 	r->b = strdup(cfg_getnstr(sec, "keys", 1));
 	a = fwconf_key_find(s, r->a);
 	b = fwconf_key_find(s, r->b);
-	if (a == NULL || b == NULL || a->type != want || b->type != want)
+	if (a == NULL || b == NULL || a->type != b->type ||
+	    (want != (enum fwconf_type)-1 && a->type != want))
 		return fwconf_fail(e, FWCONF_SYSTEM,
 		    "%s: rule %s %s %s: needs two %s keys", file, kind,
-		    r->a, r->b, fwconf_type_name(want));
+		    r->a, r->b, want != (enum fwconf_type)-1 ?
+		    fwconf_type_name(want) : "known keys of one type");
 	return 0;
 }
 

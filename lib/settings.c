@@ -239,6 +239,11 @@ check_rule(const struct fwconf_settings *s, const struct fwconf_rule *r,
 			return 0;
 		return fwconf_fail(e, FWCONF_REFUSED,
 		    "%s=yes: needs %s=yes", a->name, b->name);
+	case FWCONF_RULE_DIFFER:
+		if (strcmp(va, vb) != 0)
+			return 0;
+		return fwconf_fail(e, FWCONF_REFUSED,
+		    "%s=%s: must differ from %s=%s", a->name, va, b->name, vb);
 	}
 	return 0;
 }

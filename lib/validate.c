@@ -32,6 +32,9 @@ fwconf_list_has(const char *list, const char *word)
 	size_t n = strlen(word);
 	const char *p = list;
 
+	/* "off ttyS0" is two words, not one; "" would match forever. */
+	if (n == 0 || strchr(word, ' ') != NULL)
+		return false;
 	while (list != NULL && (p = strstr(p, word)) != NULL) {
 		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
 			return true;

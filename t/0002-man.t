@@ -10,12 +10,16 @@ check 'every page is clean under mandoc -Tlint' '
 check 'the key lists are those of the schemas' '
 	"$top/contrib/man-keys" --check'
 
+# The verbs: the words of the usage lines that are neither options nor
+# operands, which the usage writes in brackets or as known nouns.
 check 'every verb in the usage of each tool is in its man page' '
-	for tool in fw-svc fw-dns; do
-		$tool 2>&1 | sed -n "s/^.*\] \([a-z]*\).*/\1/p" | sort -u >verbs &&
+	for tool in fw-svc fw-dns fw-apply; do
+		$tool -Z 2>&1 | grep -E "^(usage|  )" | sed "s/\[[^]]*\]//g; s/^usage://; s/[|=.]/ /g" |
+		    tr " " "\n" | grep -Ev "^(fw-.*|key|value|unit|name|address|pattern|file|-|)\$" |
+		    sort -u >verbs &&
 		test -s verbs || exit 1
 		for v in $(cat verbs); do
-			grep -q "^\.Cm $v" "$top/man/$tool.1" ||
+			grep -Eq "^\.Cm ($v|.*\| $v)" "$top/man/$tool.1" ||
 			    { echo "$tool.1: no $v"; exit 1; }
 		done
 	done'

@@ -1,0 +1,348 @@
+#!/bin/sh -e
+# fw-apply end to end, with the real daemons on 127.0.0.1 high ports: a
+# dnsmasq (and an upstream dnsmasq for TXT answers) and an sshd, started
+# and reloaded through a units.d in the test's root.
+. ./lib.sh
+plan 36
+
+run=$tmp/run
+mkdir -p "$run" /run/sshd
+dns_port=$(free_port)
+up_port=$(free_port)
+ssh_port=$(free_port)
+maint_port=$(free_port)
+
+# ---- the daemons' controls, called by the units ----
+cat >"$tmp/dnsmasqctl" <<X
+#!/bin/sh
+# dnsmasqctl start|stop|restart|reload CONF
+pid=$run/dnsmasq.pid
+running() { [ -s \$pid ] && kill -0 "\$(cat \$pid)" 2>/dev/null; }
+stop() {
+	running || return 0
+	p=\$(cat \$pid); kill \$p
+	while kill -0 \$p 2>/dev/null; do sleep 0.02; done; rm -f \$pid
+}
+start() {
+	dnsmasq --conf-file="\$1" --pid-file=\$pid --user=root \
+	    --log-facility=$run/dnsmasq.log --no-resolv \
+	    --server=127.0.0.1#$up_port
+}
+case \$1 in
+start) running || start "\$2" ;;
+stop) stop ;;
+restart) stop; start "\$2" ;;
+reload) running && kill -HUP "\$(cat \$pid)" ;;
+esac
+X
+cat >"$tmp/sshdctl" <<X
+#!/bin/sh
+# sshdctl start|stop|restart|reload CONF
+pid=$run/sshd.pid
+running() { [ -s \$pid ] && kill -0 "\$(cat \$pid)" 2>/dev/null; }
+stop() {
+	running || return 0
+	p=\$(cat \$pid); kill \$p
+	while kill -0 \$p 2>/dev/null; do sleep 0.02; done; rm -f \$pid
+}
+start() {
+	/usr/sbin/sshd -f "\$1" -o PidFile=\$pid -E $run/sshd.log \
+	    -o AuthorizedKeysFile=$tmp/authorized_keys -o StrictModes=no
+	while ! running; do sleep 0.02; done
+}
+case \$1 in
+start) running || start "\$2" ;;
+stop) stop ;;
+restart) stop; start "\$2" ;;
+reload) if running; then kill -HUP "\$(cat \$pid)"; else start "\$2"; fi ;;
+esac
+X
+chmod +x "$tmp/dnsmasqctl" "$tmp/sshdctl"
+
+# The shipped units, with the service control pointed at these daemons.
+mkdir -p "$settings/units.d"
+cat >"$settings/units.d/test.conf" <<X
+unit dnsmasq {
+	inputs  = {services}
+	render  = 'fw-svc render dnsmasq'
+	target  = '/etc/dnsmasq.d/mpfw.conf'
+	check   = 'dnsmasq --test --conf-file=%f'
+	restart = '$tmp/dnsmasqctl restart %t'
+	start   = '$tmp/dnsmasqctl start %t'
+	stop    = '$tmp/dnsmasqctl stop'
+	soft    = restart
+	enable  = 'services.dns'
+}
+unit dns-hosts {
+	inputs  = {services, dns}
+	render  = 'fw-dns render'
+	target  = '/etc/dnsmasq-mpfw.hosts'
+	check   = '"\$FW_DATADIR/check-hosts" %f'
+	reload  = '$tmp/dnsmasqctl reload'
+	restart = '$tmp/dnsmasqctl reload'
+	soft    = reload
+	enable  = 'services.dns'
+}
+unit sshd {
+	inputs  = {services}
+	render  = 'fw-svc render sshd'
+	target  = '/etc/ssh/sshd_config'
+	check   = 'mkdir -p /run/sshd && /usr/sbin/sshd -t -f %f'
+	reload  = '$tmp/sshdctl reload %t'
+	restart = '$tmp/sshdctl restart %t'
+	start   = '$tmp/sshdctl start %t'
+	stop    = '$tmp/sshdctl stop'
+	soft    = reload
+	enable  = 'services.ssh'
+}
+X
+
+dnsmasq -k --conf-file=/dev/null --port="$up_port" --listen-address=127.0.0.1 \
+    --bind-interfaces --no-resolv --no-hosts --pid-file= --user=root \
+    --txt-record=txt.example.org,"hello from upstream" 2>/dev/null &
+upstream=$!
+cleanup() {
+	kill "$upstream" 2>/dev/null
+	"$tmp/dnsmasqctl" stop
+	"$tmp/sshdctl" stop
+	pkill -f "fw-apply -R $FW_ROOT watch" 2>/dev/null || :
+}
+
+mkdir -p "$FW_ROOT/etc/ssh"
+ssh-keygen -q -t ed25519 -N '' -f "$FW_ROOT/etc/ssh/ssh_host_ed25519_key"
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/id"
+cp "$tmp/id.pub" "$tmp/authorized_keys"
+printf '#!/bin/sh\necho asked >>%s/asked\necho not-the-password\n' "$tmp" \
+    >"$tmp/askpass"
+chmod +x "$tmp/askpass"
+
+fw-svc set lan_ip=127.0.0.1 domain=example.lan dns_port="$dns_port" \
+    ssh_port="$ssh_port" ssh_maint_port="$maint_port"
+fw-dns add printer 192.168.1.50
+
+q() { dig +short +time=1 +tries=2 @127.0.0.1 -p "$dns_port" "$@"; }
+dnsmasq_pid() { cat "$run/dnsmasq.pid"; }
+sshd_pid() { cat "$run/sshd.pid"; }
+key_login() {
+	ssh -F /dev/null -i "$tmp/id" -o BatchMode=yes \
+	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+	    -p "$1" root@127.0.0.1 echo logged-in </dev/null 2>/dev/null
+}
+# password_offered PORT: true when sshd asks for a password on PORT.
+password_offered() {
+	rm -f "$tmp/asked"
+	SSH_ASKPASS=$tmp/askpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+	ssh -F /dev/null -o StrictHostKeyChecking=no \
+	    -o UserKnownHostsFile=/dev/null -o NumberOfPasswordPrompts=1 \
+	    -o PreferredAuthentications=password,keyboard-interactive \
+	    -p "$1" root@127.0.0.1 true </dev/null >"$tmp/ssh.out" 2>&1 || :
+	test -s "$tmp/asked"
+}
+
+check 'before any apply every unit is pending, status exits 1' '
+	fails 1 fw-apply status >out &&
+	has out "^pending	dnsmasq	never applied\$" &&
+	has out "^pending	dns-hosts	never applied\$" &&
+	has out "^pending	sshd	never applied\$"'
+
+check 'the first apply is silent and exits 0' '
+	fw-apply >out 2>&1 && ! test -s out'
+
+check 'nothing is pending after it' '
+	fw-apply status >out && ! test -s out'
+
+check 'dnsmasq answers the DNS entries by full and short name' '
+	test "$(q printer.example.lan)" = 192.168.1.50 &&
+	test "$(q printer)" = 192.168.1.50'
+
+check 'sshd takes a key login on both ports' '
+	test "$(key_login $ssh_port)" = logged-in &&
+	test "$(key_login $maint_port)" = logged-in'
+
+pid=$(dnsmasq_pid)
+gen=$(readlink "$FW_ROOT/var/lib/mpfw/current")
+check 'a second apply with nothing changed does nothing' '
+	fw-apply && test "$(dnsmasq_pid)" = "$pid" &&
+	test "$(readlink "$FW_ROOT/var/lib/mpfw/current")" = "$gen"'
+
+check 'a new DNS entry is pending because dns changed' '
+	fw-dns add camera 192.168.1.77 &&
+	fails 1 fw-apply status >out &&
+	has out "^pending	dns-hosts	dns changed\$" &&
+	test "$(grep -c ^pending out)" = 1'
+
+check 'fw-apply -n shows the diff and installs nothing' '
+	cp "$FW_ROOT/etc/dnsmasq-mpfw.hosts" before &&
+	fw-apply -n >out && has out "^dns-hosts	reload\$" &&
+	has out "^+192.168.1.77	camera.example.lan camera\$" &&
+	same before "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
+	test -z "$(q camera)"'
+
+check 'fw-apply diff shows it too, and exits 1 as diff(1) does' '
+	fails 1 fw-apply diff >out && has out "^+192.168.1.77"'
+
+check 'the apply answers the new entry, by a reload: same dnsmasq pid' '
+	fw-apply && test "$(q camera)" = 192.168.1.77 &&
+	test "$(dnsmasq_pid)" = "$pid"'
+
+check 'with dns_txt=no a TXT query gets no records' '
+	test -z "$(q TXT txt.example.org)" &&
+	dig +time=1 @127.0.0.1 -p $dns_port TXT txt.example.org >out &&
+	has out "status: NOERROR" && has out "ANSWER: 0"'
+
+check 'dns_txt=yes and an apply let TXT answers through, by a restart' '
+	fw-svc enable dns_txt && fw-apply &&
+	test "$(q TXT txt.example.org)" = "\"hello from upstream\"" &&
+	test "$(dnsmasq_pid)" != "$pid"'
+
+check 'and dns_txt=no filters them again' '
+	fw-svc disable dns_txt && fw-apply && test -z "$(q TXT txt.example.org)"'
+
+pid=$(sshd_pid)
+check 'ssh_password=yes: port 22 asks for a password' '
+	fw-svc enable ssh_password && fw-apply &&
+	password_offered $ssh_port'
+
+check 'the maintenance port never asks for one, keyboard-interactive included' '
+	! password_offered $maint_port &&
+	has "$tmp/ssh.out" "Permission denied (publickey)"'
+
+check 'ssh_password=no: the password is refused, the key still works' '
+	fw-svc disable ssh_password && fw-apply &&
+	! password_offered $ssh_port &&
+	has "$tmp/ssh.out" "Permission denied (publickey)" &&
+	test "$(key_login $ssh_port)" = logged-in'
+
+check 'sshd was reloaded, never restarted: same pid' '
+	test "$(sshd_pid)" = "$pid"'
+
+# A check that fails: an sshd unit whose rendered file sshd refuses.
+cat >"$settings/units.d/zz-broken.conf" <<X
+unit sshd {
+	inputs  = {services}
+	render  = 'fw-svc render sshd; echo "NoSuchOption yes"'
+	target  = '/etc/ssh/sshd_config'
+	check   = 'mkdir -p /run/sshd && /usr/sbin/sshd -t -f %f'
+	reload  = '$tmp/sshdctl reload %t'
+	restart = '$tmp/sshdctl restart %t'
+	soft    = reload
+}
+X
+fw-dns add scanner 192.168.1.88
+for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts etc/dnsmasq.d/mpfw.conf; do
+	mkdir -p "$tmp/was/$(dirname $f)"; cp "$FW_ROOT/$f" "$tmp/was/$f"
+done
+pid=$(dnsmasq_pid)
+check 'a failed check: exit 3, the unit and sshd own message' '
+	fails 3 fw-apply 2>err && has err "sshd: check failed" &&
+	has err "NoSuchOption"'
+
+check 'and no file anywhere changed, no daemon was touched' '
+	for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts etc/dnsmasq.d/mpfw.conf; do
+		same "$tmp/was/$f" "$FW_ROOT/$f" || exit 1
+	done && test -z "$(q scanner)" && test "$(dnsmasq_pid)" = "$pid" &&
+	fails 1 fw-apply status >/dev/null'
+
+check 'fw-apply -n with a failing check exits 3' '
+	fails 3 fw-apply -n >/dev/null 2>&1'
+rm "$settings/units.d/zz-broken.conf"
+
+# A reload that fails: every file of the apply goes back.
+cat >"$settings/units.d/zz-noreload.conf" <<X
+unit dns-hosts {
+	inputs  = {services, dns}
+	render  = 'fw-dns render'
+	target  = '/etc/dnsmasq-mpfw.hosts'
+	check   = '"\$FW_DATADIR/check-hosts" %f'
+	reload  = 'echo "reload refused" >&2; exit 7'
+	restart = 'exit 7'
+	soft    = reload
+	enable  = 'services.dns'
+}
+X
+check 'a failed reload: exit 3 with its message, the old file back' '
+	fails 3 fw-apply 2>err &&
+	has err "dns-hosts: reload failed (exit 7): reload refused" &&
+	has err "the files of this apply are restored" &&
+	same "$tmp/was/etc/dnsmasq-mpfw.hosts" "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
+	test -z "$(q scanner)" && fails 1 fw-apply status >/dev/null'
+rm "$settings/units.d/zz-noreload.conf"
+
+check 'with the unit mended the same apply goes through' '
+	fw-apply && test "$(q scanner)" = 192.168.1.88'
+
+check 'an unknown unit exits 1, a wrong option 2' '
+	fails 1 fw-apply nosuchunit 2>err && has err "nosuchunit: no such unit" &&
+	fails 2 fw-apply -x && fails 2 fw-apply -c 0 && fails 2 fw-apply confirm x'
+
+check 'a named unit is applied alone' '
+	fw-dns add named 192.168.1.90 && fw-svc set domain=example.net &&
+	fw-apply dns-hosts && test "$(q named.example.net)" = 192.168.1.90 &&
+	fails 1 fw-apply status >out && has out "^pending	dnsmasq	services changed" &&
+	fw-apply && fw-apply status'
+
+# -c: apply, and roll back unless confirmed.
+check 'fw-apply -c 2 applies at once' '
+	fw-dns add temp 192.168.1.99 && fw-apply -c 2 &&
+	test "$(q temp)" = 192.168.1.99'
+
+check 'meanwhile a writer is refused with the seconds left' '
+	fails 1 fw-svc set ntp=no 2>err && has err "an apply awaits confirmation, [12] seconds left" &&
+	fails 1 fw-dns add other 10.0.0.1 && fails 1 fw-apply'
+
+check 'and status shows the countdown' '
+	fw-apply status >out && has out "^countdown	[0-9]*	gen\."'
+
+check 'without confirm the old state is back within 2 seconds and a margin' '
+	wait_for 5 test ! -e "$FW_ROOT/var/lib/mpfw/confirm" &&
+	test -z "$(q temp)" && ! fw-dns list | grep -q ^temp &&
+	fw-apply status >out && ! test -s out'
+
+check 'a writer is taken again after the rollback' '
+	fw-svc set ntp=no && fw-svc reset ntp'
+
+check 'with confirm the apply stays' '
+	fw-dns add kept 192.168.1.98 && fw-apply -c 2 && fw-apply confirm &&
+	sleep 2.5 && test "$(q kept)" = 192.168.1.98 &&
+	fw-dns list kept | grep -q kept && fails 1 fw-apply confirm'
+
+check 'fw-apply boot rolls back an apply that was never confirmed' '
+	fw-dns add reboot 192.168.1.97 && fw-apply -c 60 &&
+	pkill -f "fw-apply -R $FW_ROOT watch" && test "$(q reboot)" = 192.168.1.97 &&
+	fw-apply boot && test -z "$(q reboot)" && ! fw-dns list | grep -q ^reboot &&
+	test ! -e "$FW_ROOT/var/lib/mpfw/confirm"'
+
+check 'rollback goes back to the apply before, settings and files' '
+	fw-dns add roll 192.168.1.96 && fw-apply && test "$(q roll)" = 192.168.1.96 &&
+	fw-apply rollback && test -z "$(q roll)" && ! fw-dns list | grep -q ^roll &&
+	fw-apply status >out && ! test -s out'
+
+check 'revert drops saved but unapplied settings' '
+	fw-dns add unsaved 192.168.1.95 && fw-svc set ntp=no &&
+	fw-apply revert && ! fw-dns list | grep -q ^unsaved &&
+	test "$(fw-svc get ntp)" = yes && fw-apply status'
+
+check 'dns=no stops dnsmasq, dns=yes starts it' '
+	p=$(dnsmasq_pid) && fw-svc disable dns && fw-apply &&
+	! kill -0 $p 2>/dev/null && test ! -e "$run/dnsmasq.pid" &&
+	fw-svc enable dns && fw-apply && test "$(q printer)" = 192.168.1.50'
+
+# A unit whose restart waits for a full apply.
+cat >"$settings/units.d/zz-defer.conf" <<X
+unit later {
+	inputs  = {services}
+	render  = 'fw-svc show'
+	target  = '/etc/later.conf'
+	check   = 'test -s %f'
+	restart = 'echo restarted >>$tmp/later.log'
+	soft    = defer
+}
+X
+check 'soft = defer installs the file and defers the restart' '
+	fw-apply && test -s "$FW_ROOT/etc/later.conf" && test ! -e later.log &&
+	fw-apply status >out && has out "^deferred	later	restart\$"'
+
+check 'a full apply restarts it, and nothing is deferred after' '
+	fw-apply -f && has later.log restarted &&
+	fw-apply status >out && ! grep -q deferred out'
+rm "$settings/units.d/zz-defer.conf"

@@ -1,0 +1,156 @@
+#!/bin/sh -e
+# The unit catalogue: the shipped one rendered and checked for real, and
+# units.d: several files, %d, secrets, placeholders, mistakes, timeouts.
+. ./lib.sh
+plan 14
+
+units=$settings/units.d
+mkdir -p "$units" "$FW_ROOT/etc/ssh"
+
+check 'the shipped catalogue renders and passes its real checks (-n)' '
+	ssh-keygen -q -t ed25519 -N "" -f "$FW_ROOT/etc/ssh/ssh_host_ed25519_key" &&
+	fw-dns add printer 192.168.1.50 &&
+	fw-apply -n >out && has out "^dnsmasq	restart\$" &&
+	has out "^dns-hosts	reload\$" && has out "^sshd	reload\$" &&
+	has out "^+Match LocalPort 22222\$" &&
+	test ! -e "$FW_ROOT/etc/ssh/sshd_config"'
+
+check 'check-hosts refuses a hosts file dnsmasq cannot read' '
+	printf "10.0.0.300\tbad.x bad\n" >hosts &&
+	fails 1 "$FW_DATADIR/check-hosts" hosts 2>err &&
+	has err "bad address at .*hosts line 1" &&
+	printf "10.0.0.3\tgood.x good\n" >hosts && "$FW_DATADIR/check-hosts" hosts'
+
+# From here on only our units: every shipped one is replaced by a no-op.
+for u in dnsmasq dns-hosts sshd; do
+	cat >>"$units/00-quiet.conf" <<X
+unit $u {
+	render = 'echo $u'
+	target = '/etc/quiet/$u'
+	check = 'true'
+	reload = 'true'
+	soft = reload
+}
+X
+done
+
+cat >"$units/multi.conf" <<X
+unit multi {
+	inputs = {services}
+	file main {
+		render = 'printf "include %%s\\\\n" "\$FW_ROOT/etc/multi/part.conf"'
+		target = '/etc/multi/main.conf'
+	}
+	file part {
+		render = 'fw-svc get hostname'
+		target = '/etc/multi/part.conf'
+		mode = '0640'
+	}
+	check = 'test -s %d/etc/multi/main.conf && grep -qx "\$(fw-svc get hostname)" %d/etc/multi/part.conf && test %f = %d/etc/multi/main.conf && test %t = "\$FW_ROOT/etc/multi/main.conf" && echo "100%%" >%d/pct'
+	reload = 'touch $tmp/multi.reloaded'
+	soft = reload
+}
+X
+check 'a unit of several files: all in %d at their targets, with their modes' '
+	fw-apply && test -e multi.reloaded &&
+	test "$(cat "$FW_ROOT/etc/multi/part.conf")" = firewall &&
+	test "$(stat -c %a "$FW_ROOT/etc/multi/part.conf")" = 640 &&
+	test "$(stat -c %a "$FW_ROOT/etc/multi/main.conf")" = 644'
+
+check 'a change to one file installs that one and reloads' '
+	rm multi.reloaded && cp "$FW_ROOT/etc/multi/main.conf" main.before &&
+	fw-svc set hostname=gw && fw-apply && test -e multi.reloaded &&
+	test "$(cat "$FW_ROOT/etc/multi/part.conf")" = gw &&
+	same main.before "$FW_ROOT/etc/multi/main.conf"'
+
+check 'an input that changes what the unit renders not at all: no reload' '
+	rm multi.reloaded && fw-svc set ntp=no && fw-apply &&
+	test ! -e multi.reloaded && fw-apply status'
+
+mkdir -p "$settings/secrets"
+cat >"$units/secret.conf" <<X
+unit db {
+	inputs = {services}
+	render = 'printf "password=%%s\\\\n" "\$(sed -n "s/^mysql_root_password=//p" "\$FW_ROOT/etc/mpfw/secrets/services")"'
+	target = '/etc/db/db.conf'
+	mode = '0644'
+	check = 'grep -q password= %f'
+	restart = 'true'
+	soft = restart
+	secret = true
+}
+X
+check 'a secret unit: its file is 0600 whatever its mode says' '
+	printf "hunter2\n" | fw-svc passwd mysql_root_password &&
+	fw-apply && test "$(stat -c %a "$FW_ROOT/etc/db/db.conf")" = 600 &&
+	has "$FW_ROOT/etc/db/db.conf" hunter2'
+
+check 'and -n and diff never show its contents' '
+	printf "correct horse\n" | fw-svc passwd mysql_root_password &&
+	fw-apply -n >out && fails 1 fw-apply diff db >>out &&
+	has out "its contents are not shown" && ! grep -q hunter2 out &&
+	! grep -q "correct horse" out'
+
+check 'its kept copy for rollback is 0600 too' '
+	fw-apply && b=$(find "$FW_ROOT/var/lib/mpfw" -path "*backup/etc/db/db.conf") &&
+	test -n "$b" && for f in $b; do test "$(stat -c %a $f)" = 600 || exit 1; done'
+rm "$units/secret.conf"
+
+bad() {
+	printf "%s\n" "$1" >"$units/zz-bad.conf"
+	fails 3 fw-apply -n 2>err || return 1
+	rm "$units/zz-bad.conf"
+	has err "$2"
+}
+check 'a broken catalogue is refused with the file and the reason' '
+	bad "unit x { render = \"a\" target = \"/x\" check = \"t %q\" reload = \"r\" soft = reload }" "unit x: unknown placeholder %q" &&
+	bad "unit x { render = \"a\" target = \"/x\" check = \"t\" soft = reload }" "soft = reload needs a reload command" &&
+	bad "unit x { render = \"a\" target = \"/x\" reload = \"r\" soft = reload }" "unit x: needs a check" &&
+	bad "unit x { render = \"a\" target = \"x\" check = \"t\" reload = \"r\" soft = reload }" "must be an absolute file path" &&
+	bad "unit x { render = \"a\" target = \"/x\" mode = \"644\" check = \"t\" reload = \"r\" soft = later }" "soft must be reload, restart or defer" &&
+	bad "unit x { render = \"a\" target = \"/x\" check = \"t\" reload = \"r\" soft = reload enable = \"services.ntpx\" }" "enable services.ntpx: must name a yes/no key" &&
+	bad "unit x { render = \"a\" target = \"/x\" mode = \"0999\" check = \"t\" reload = \"r\" soft = reload }" "mode 0999: must be an octal" &&
+	bad "unit x { colour = red }" "zz-bad.conf:1:"'
+
+cat >"$units/zz-render.conf" <<X
+unit broken {
+	render = 'echo partial; echo "cannot render" >&2; exit 4'
+	target = '/etc/broken'
+	check = 'true'
+	reload = 'true'
+	soft = reload
+}
+X
+check 'a render that fails stops the apply with its message, exit 3' '
+	fails 3 fw-apply 2>err && has err "broken: render of /etc/broken failed (exit 4)" &&
+	has err "cannot render" && test ! -e "$FW_ROOT/etc/broken"'
+rm "$units/zz-render.conf"
+
+cat >"$units/zz-slow.conf" <<X
+unit slow {
+	render = 'echo slow'
+	target = '/etc/slow'
+	check = 'true'
+	reload = 'sleep 30'
+	soft = reload
+}
+X
+check 'a command that hangs is killed after FW_APPLY_TIMEOUT, and undone' '
+	start=$(date +%s) &&
+	fails 3 env FW_APPLY_TIMEOUT=1 fw-apply 2>err &&
+	test $(( $(date +%s) - start )) -lt 10 &&
+	has err "slow: reload: timed out after 1 seconds" && test ! -e "$FW_ROOT/etc/slow"'
+rm "$units/zz-slow.conf"
+
+check 'units.d adds a unit at the end and replaces one in place' '
+	fw-apply -v >out && ! test -s out &&
+	fw-svc set hostname=mx && fw-apply -v >out &&
+	test "$(cat out)" = "multi	reload"'
+
+check 'nothing applied: rollback and revert say so, exit 1' '
+	mkdir -p "$tmp/empty" && fails 1 fw-apply -R "$tmp/empty" rollback 2>err &&
+	has err "nothing to roll back" && fails 1 fw-apply -R "$tmp/empty" revert &&
+	fails 1 fw-apply -R "$tmp/empty" confirm'
+
+check 'status and diff of an empty root' '
+	fails 1 fw-apply -R "$tmp/empty" status >out && has out "^pending	sshd	never applied"'
