@@ -306,7 +306,7 @@ static char **
 del_names(int argc, char *argv[], size_t *np)
 {
 	char **names = NULL, *buf, *line, *next;
-	size_t n = 0, len;
+	size_t n = 0, cap = 0, len;
 	int a;
 
 	if (argc == 1 && strcmp(argv[0], "-") == 0) {
@@ -317,13 +317,13 @@ del_names(int argc, char *argv[], size_t *np)
 			line[strcspn(line, " \t")] = '\0';
 			if (*line == '\0' || *line == '#')
 				continue;
-			names = xreallocarray(names, n + 1, sizeof(*names));
+			names = xgrow(names, n, &cap, sizeof(*names));
 			names[n++] = name_or_die(line);
 		}
 		free(buf);
 	} else
 		for (a = 0; a < argc; a++) {
-			names = xreallocarray(names, n + 1, sizeof(*names));
+			names = xgrow(names, n, &cap, sizeof(*names));
 			names[n++] = name_or_die(argv[a]);
 		}
 	*np = n;
@@ -389,7 +389,7 @@ parse_import(char *buf, const char *src, size_t *np)
 	struct fwconf_record *in = NULL;
 	struct fwconf_err e;
 	char *line, *next, *f[3];
-	size_t n = 0, lineno = 0, bad = 0, i;
+	size_t n = 0, cap = 0, lineno = 0, bad = 0, i;
 	int nf;
 
 	for (line = buf; *line != '\0'; line = next) {
@@ -409,7 +409,7 @@ parse_import(char *buf, const char *src, size_t *np)
 		}
 		if (nf == 0)
 			continue;
-		in = xreallocarray(in, n + 1, sizeof(*in));
+		in = xgrow(in, n, &cap, sizeof(*in));
 		memset(&in[n], 0, sizeof(in[n]));
 		in[n].lineno = lineno;
 		if (nf == 3)

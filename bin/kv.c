@@ -463,9 +463,11 @@ cmd_passwd(const struct fwconf_schema *schema, int argc, char *argv[])
 		errx(FWCONF_REFUSED, "%s: not a secret; use %s set", k->name,
 		    getprogname());
 	secret = read_secret();
-	if (*secret == '\0')
+	if (*secret == '\0') {
+		free(secret);
 		errx(FWCONF_REFUSED, "%s: empty password refused; %s reset "
 		    "%s removes it", k->name, getprogname(), k->name);
+	}
 	norm = fwconf_validate(k, secret, &e);
 	explicit_bzero(secret, strlen(secret));
 	free(secret);

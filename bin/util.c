@@ -27,6 +27,16 @@ xreallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
+/* Room for element n of an array of *cap: doubling, so n appends are O(n). */
+void *
+xgrow(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 64;
+	return xreallocarray(p, *cap, size);
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -13,6 +13,7 @@
 
 void	*xmalloc(size_t);
 void	*xreallocarray(void *, size_t, size_t);
+void	*xgrow(void *, size_t n, size_t *cap, size_t size);
 char	*xstrdup(const char *);
 void	 die(const struct fwconf_err *) __dead;
 void	 fshut(FILE *, const char *);

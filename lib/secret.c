@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fwconf.h"
 
@@ -75,19 +76,27 @@ fwconf_secret_set(struct fwconf_settings *s, const struct fwconf_key *k,
 	return 0;
 }
 
+/* A directory made for a write that failed goes again: no trace left. */
 int
 fwconf_secrets_write(struct fwconf_settings *s, struct fwconf_err *e)
 {
 	char dir[PATH_MAX];
+	struct stat st;
+	bool made;
 
 	if (!s->secrets.changed)
 		return 0;
 	if (fwconf_path(dir, sizeof(dir), "/etc/mpfw/secrets") == -1)
 		return fwconf_fail_errno(e, "secrets");
+	made = stat(dir, &st) == -1;
 	if (fwconf_mkdirs(dir, 0700, e) == -1)
 		return -1;
-	if (chmod(dir, 0700) == -1)
-		return fwconf_fail_errno(e, "%s", dir);
 	s->secrets.mode = 0600;
-	return fwconf_file_write(&s->secrets, 0600, e);
+	if (chmod(dir, 0700) == -1)
+		fwconf_fail_errno(e, "%s", dir);
+	else if (fwconf_file_write(&s->secrets, 0600, e) == 0)
+		return 0;
+	if (made)
+		rmdir(dir);
+	return -1;
 }

@@ -203,12 +203,12 @@ check 'an invalid value in the file is shown with a warning, never rendered' '
 	has err "ssh=maybe: must be yes or no"'
 
 check 'a second writer waits for the lock' '
-	flock "$settings/.lock" sleep 1 & sleep 0.2 &&
+	flock "$settings/.lock" sleep 1 >/dev/null 2>&1 & sleep 0.2 &&
 	fw-svc set userif_port=9444 && test "$(fw-svc get userif_port)" = 9444'
 
 check 'after FW_LOCK_TIMEOUT a writer gives up with exit 3, naming the holder' '
 	cp "$svc" b &&
-	(flock "$settings/.lock" sleep 3 & sleep 0.2 &&
+	(flock "$settings/.lock" sleep 3 >/dev/null 2>&1 & sleep 0.2 &&
 	fails 3 env FW_LOCK_TIMEOUT=0.5 fw-svc set userif_port=9445 2>err) &&
 	has err "still locked after 0.5 seconds (FW_LOCK_TIMEOUT) by pid [0-9]* (flock)" &&
 	same b "$svc"'

@@ -1,0 +1,86 @@
+#!/bin/sh -e
+# A full file system: every writer and fw-apply exits 3 and leaves every
+# file as it was; once space is freed the same commands succeed.  Needs
+# root to mount a small tmpfs; skipped (not passed) otherwise.
+. ./lib.sh
+plan 8
+
+full=$tmp/full
+mkdir "$full"
+if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=1m mpfw-test "$full" 2>/dev/null; then
+	i=0
+	while [ $i -lt 8 ]; do skip 'needs root to mount a tmpfs'; i=$((i + 1)); done
+	exit 0
+fi
+cleanup() { umount -l "$full" 2>/dev/null || :; }
+FW_ROOT=$full
+export FW_ROOT
+mkdir -p "$full/etc/mpfw/units.d"
+cat >"$full/etc/mpfw/units.d/test.conf" <<X
+unit dnsmasq {
+	render = 'echo dnsmasq'
+	target = '/etc/quiet/dnsmasq'
+	check = 'true'
+	reload = 'true'
+	soft = reload
+}
+unit sshd {
+	render = 'echo sshd'
+	target = '/etc/quiet/sshd'
+	check = 'true'
+	reload = 'true'
+	soft = reload
+}
+unit dns-hosts {
+	inputs = {services, dns}
+	render = 'fw-dns render'
+	target = '/etc/dnsmasq-mpfw.hosts'
+	check = 'test -s %f'
+	reload = 'touch $tmp/reloaded'
+	soft = reload
+}
+X
+fw-svc set ntp=no
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "h%04d 10.0.%d.%d\n", i, int(i / 250), i % 250 }' >"$tmp/hosts"
+fw-dns import "$tmp/hosts"
+fw-apply
+fw-dns add pending 10.9.9.9
+rm -f "$tmp/reloaded"
+
+# What every file holds, but the filler and the lock.
+snapshot() {
+	(cd "$full" && find . -type f ! -name filler ! -name .lock | sort |
+	    xargs sha256sum) >"$1"
+	(cd "$full" && find . ! -name filler | sort) >>"$1"
+}
+snapshot "$tmp/before"
+dd if=/dev/zero of="$full/filler" bs=4k 2>/dev/null || :
+
+check 'fw-svc set exits 3, saying the old file is kept' '
+	fails 3 fw-svc set ssh=no 2>err && has err "not written, the old file is kept"'
+
+check 'fw-dns add and import exit 3' '
+	fails 3 fw-dns add newhost 10.8.8.8 &&
+	printf "x1 10.7.7.1\nx2 10.7.7.2\n" | fails 3 fw-dns import'
+
+check 'fw-apply exits 3 and reloads nothing' '
+	fails 3 fw-apply 2>err && test ! -e "$tmp/reloaded"'
+
+check 'passwd exits 3' '
+	printf "pw\n" | fails 3 fw-svc passwd mysql_root_password'
+
+check 'every file is as it was, and nothing was left behind' '
+	snapshot "$tmp/after" && same "$tmp/before" "$tmp/after"'
+
+check 'the settings still parse' '
+	test "$(fw-svc get ntp)" = no && test "$(fw-dns list | wc -l)" = 2001'
+
+rm -f "$full/filler"
+check 'with space freed the same commands succeed' '
+	fw-svc set ssh=no && fw-dns add newhost 10.8.8.8 &&
+	printf "x1 10.7.7.1\nx2 10.7.7.2\n" | fw-dns import &&
+	printf "pw\n" | fw-svc passwd mysql_root_password'
+
+check 'and so does fw-apply' '
+	fw-apply && test -e "$tmp/reloaded" &&
+	grep -q "^10.9.9.9	pending" "$full/etc/dnsmasq-mpfw.hosts"'
