@@ -596,22 +596,46 @@ make_stage(struct apply *a)
 		err(FWCONF_SYSTEM, "%s", a->stage);
 }
 
+/* Every settings file some unit reads. */
+static char **
+all_inputs(const struct fwconf_units *us, size_t *np)
+{
+	char **v = NULL;
+	size_t i, f, k, n = 0;
+
+	for (i = 0; i < us->n; i++)
+		for (f = 0; f < us->v[i].ninputs; f++) {
+			for (k = 0; k < n && strcmp(v[k],
+			    us->v[i].inputs[f]) != 0; k++)
+				;
+			if (k == n) {
+				v = xreallocarray(v, n + 1, sizeof(*v));
+				v[n++] = us->v[i].inputs[f];
+			}
+		}
+	*np = n;
+	return v;
+}
+
 /* Snapshot, stamps, backups: all written before any file is installed. */
 static bool
 prepare_next(struct apply *a)
 {
 	struct fwconf_err e;
 	struct job *j;
+	char **inputs;
 	ssize_t at;
-	size_t i, f;
+	size_t i, f, n;
 
 	if (state_begin(&a->next, &a->cur, &e) == -1)
 		goto fail;
-	for (i = 0; i < a->units.n; i++)
-		for (f = 0; f < a->units.v[i].ninputs; f++)
-			if (state_snapshot(&a->next, a->units.v[i].inputs[f],
-			    &e) == -1)
-				goto fail;
+	inputs = all_inputs(&a->units, &n);
+	for (i = 0; i < n; i++)
+		if (state_snapshot(&a->next, inputs[i], &e) == -1) {
+			free(inputs);
+			goto fail;
+		}
+	free(inputs);
 	for (i = 0; i < a->njobs; i++) {
 		j = &a->jobs[i];
 		for (f = 0; f < j->u->nfiles; f++)
@@ -885,27 +909,6 @@ remove_confirm(void)
 	if (state_dir(path, sizeof(path), "confirm") == 0 && unlink(path) == -1 &&
 	    errno != ENOENT)
 		err(FWCONF_SYSTEM, "%s", path);
-}
-
-/* Every settings file some unit reads. */
-static char **
-all_inputs(const struct fwconf_units *us, size_t *np)
-{
-	char **v = NULL;
-	size_t i, f, k, n = 0;
-
-	for (i = 0; i < us->n; i++)
-		for (f = 0; f < us->v[i].ninputs; f++) {
-			for (k = 0; k < n && strcmp(v[k],
-			    us->v[i].inputs[f]) != 0; k++)
-				;
-			if (k == n) {
-				v = xreallocarray(v, n + 1, sizeof(*v));
-				v[n++] = us->v[i].inputs[f];
-			}
-		}
-	*np = n;
-	return v;
 }
 
 static bool
