@@ -340,6 +340,98 @@ test_rules(const char *dir)
 	fwconf_settings_close(&s);
 }
 
+static void
+test_table(const char *dir)
+{
+	static const char text[] = "# printers\nlaser\t10.0.0.5\n\n"
+	    "nas\t10.0.0.2\nwiki\t\n# end\n";
+	struct fwconf_record in[3] = {
+		{ .name = NULL }, { .name = NULL }, { .name = NULL } };
+	struct fwconf_table t;
+	struct fwconf_err e;
+	char path[512], *out;
+	size_t len, nnotes = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/table", dir);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	ok(fwconf_table_read(&t, path, &e) == 0 && t.nrecs == 3,
+	    "a table with comments reads");
+	out = fwconf_table_text(&t, &len);
+	is(out, text, "and is written back as it was read");
+	free(out);
+	ok(fwconf_table_find(&t, "nas") == 1 && fwconf_table_find(&t, "x") == -1,
+	    "find is a binary search over the sorted names");
+	is(t.recs[2].value, "", "a record without a value has an empty one");
+	ok(fwconf_table_insert(&t, "mango", "10.0.0.7") == 0 &&
+	    fwconf_table_insert(&t, "aaa", "10.0.0.1") == 0, "insert");
+	fwconf_table_delete(&t, (size_t)fwconf_table_find(&t, "nas"));
+	ok(fwconf_table_find(&t, "nas") == -1, "a deleted record is not found");
+	out = fwconf_table_text(&t, &len);
+	is(out, "aaa\t10.0.0.1\n# printers\nlaser\t10.0.0.5\nmango\t10.0.0.7\n"
+	    "wiki\t\n# end\n", "inserts go in order, a comment goes with the "
+	    "record below it, deletes drop theirs");
+	free(out);
+
+	in[0].name = strdup("laser"), in[0].value = strdup("10.0.0.6");
+	in[1].name = strdup("new"), in[1].value = strdup("10.0.0.9");
+	in[2].name = strdup("wiki"), in[2].value = strdup("");
+	ok(fwconf_table_merge(&t, in, 3, true, NULL, &nnotes) == 0,
+	    "merge with replace");
+	out = fwconf_table_text(&t, &len);
+	is(out, "# printers\nlaser\t10.0.0.6\nnew\t10.0.0.9\nwiki\t\n# end\n",
+	    "the input becomes the table; unchanged lines stay as they were");
+	free(out);
+	fwconf_table_free(&t);
+
+	fp = fopen(path, "w");
+	fputs("b\t1\na\t2\nb\t3\n", fp);
+	fclose(fp);
+	ok(fwconf_table_read(&t, path, &e) == -1 &&
+	    strstr(e.msg, "b: also on line") != NULL,
+	    "a name twice is an error naming both lines: %s", e.msg);
+	fwconf_table_free(&t);
+	fp = fopen(path, "w");
+	fputs("two words\t1\n", fp);
+	fclose(fp);
+	ok(fwconf_table_read(&t, path, &e) == -1 &&
+	    strstr(e.msg, ":1: not a name, a tab and a value") != NULL,
+	    "a name with a space is an error: %s", e.msg);
+	fwconf_table_free(&t);
+}
+
+static void
+test_units(void)
+{
+	struct fwconf_units us = { 0 };
+	struct fwconf_err e;
+
+	ok(fwconf_units_parse(&us, "unit a { render = 'r' target = '/a' "
+	    "check = 'c %f %t %d %%' reload = 'x' soft = reload } "
+	    "unit b { file one { render = 'r' target = '/b/1' mode = '0600' } "
+	    "file two { render = 'r' target = '/b/2' } check = 'c' "
+	    "restart = 'x' soft = defer secret = true }", "t", &e) == 0 &&
+	    us.n == 2, "two units parse%s%s", us.n == 2 ? "" : ": ", e.msg);
+	ok(us.n == 2 && us.v[1].nfiles == 2 && us.v[1].files[0].mode == 0600 &&
+	    us.v[1].files[1].mode == 0644 && us.v[1].secret &&
+	    us.v[1].soft == FWCONF_SOFT_DEFER, "file sections, modes, soft, "
+	    "secret");
+	ok(fwconf_units_parse(&us, "unit a { render = 'other' target = '/a' "
+	    "check = 'c' reload = 'x' soft = reload }", "u", &e) == 0 &&
+	    us.n == 2 && strcmp(us.v[0].name, "a") == 0 &&
+	    strcmp(us.v[0].files[0].render, "other") == 0 &&
+	    strcmp(us.v[0].origin, "u") == 0,
+	    "a unit of a known name replaces it in place");
+	ok(fwconf_units_parse(&us, "unit c { render = 'r' target = '/c' "
+	    "target = '/d' check = 'c' reload = 'x' soft = reload "
+	    "file f { render = 'r' target = '/e' } }", "v", &e) == -1 &&
+	    strstr(e.msg, "not both") != NULL,
+	    "direct render/target and file sections: %s", e.msg);
+	fwconf_units_free(&us);
+}
+
 int
 main(void)
 {
@@ -354,6 +446,8 @@ main(void)
 	test_atomic(dir);
 	test_schema();
 	test_rules(dir);
+	test_table(dir);
+	test_units();
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", dir, (char *)NULL);
 	return tap_done();
