@@ -228,6 +228,8 @@ struct fwconf_table {
 
 int	 fwconf_table_read(struct fwconf_table *, const char *path,
 	    struct fwconf_err *);
+int	 fwconf_table_parse(struct fwconf_table *, const char *buf, size_t len,
+	    struct fwconf_err *);
 void	 fwconf_table_free(struct fwconf_table *);
 ssize_t	 fwconf_table_find(const struct fwconf_table *, const char *name);
 int	 fwconf_table_insert(struct fwconf_table *, const char *name,

@@ -69,9 +69,6 @@ parse_record(struct fwconf_table *t, const char *line, size_t n,
 	size_t nlen = tab != NULL ? (size_t)(tab - line) : n;
 	struct fwconf_record *r;
 
-	if (memchr(line, '\0', n) != NULL)
-		return fwconf_fail(e, FWCONF_SYSTEM, "%s:%zu: NUL byte",
-		    t->path, lineno);
 	if (nlen == 0 || memchr(line, ' ', nlen) != NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM,
 		    "%s:%zu: not a name, a tab and a value", t->path, lineno);
@@ -113,14 +110,43 @@ check_order(struct fwconf_table *t, struct fwconf_err *e)
 	return 0;
 }
 
+/* Records from text; path names the table in messages and is kept. */
+int
+fwconf_table_parse(struct fwconf_table *t, const char *buf, size_t len,
+    struct fwconf_err *e)
+{
+	const char *p, *end, *nl;
+	char *pre = NULL;
+	size_t lineno = 0;
+	int r;
+
+	for (p = buf, end = buf + len, r = 0; p < end && r == 0; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		lineno++;
+		if (memchr(p, '\0', (size_t)(nl - p)) != NULL)
+			r = fwconf_fail(e, FWCONF_SYSTEM, "%s:%zu: NUL byte",
+			    t->path, lineno);
+		else if (p == nl || *p == '#') {
+			if (gather(&pre, p, (size_t)(nl - p)) == -1)
+				r = fwconf_fail_errno(e, "%s", t->path);
+		} else
+			r = parse_record(t, p, (size_t)(nl - p), lineno, &pre, e);
+	}
+	free(t->trailer);
+	t->trailer = pre;
+	if (r == 0)
+		r = check_order(t, e);
+	return r;
+}
+
 int
 fwconf_table_read(struct fwconf_table *t, const char *path,
     struct fwconf_err *e)
 {
 	struct stat st;
-	const char *p, *end, *nl;
-	char *buf, *pre = NULL;
-	size_t len, lineno = 0;
+	char *buf;
+	size_t len;
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -132,20 +158,8 @@ fwconf_table_read(struct fwconf_table *t, const char *path,
 	t->mode = st.st_mode & 07777;
 	t->uid = st.st_uid;
 	t->gid = st.st_gid;
-	for (p = buf, end = buf + len, r = 0; p < end && r == 0; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		lineno++;
-		if (p == nl || *p == '#') {
-			if (gather(&pre, p, (size_t)(nl - p)) == -1)
-				r = fwconf_fail_errno(e, "%s", path);
-		} else
-			r = parse_record(t, p, (size_t)(nl - p), lineno, &pre, e);
-	}
+	r = fwconf_table_parse(t, buf, len, e);
 	free(buf);
-	t->trailer = pre;
-	if (r == 0)
-		r = check_order(t, e);
 	return r;
 }
 

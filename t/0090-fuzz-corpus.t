@@ -3,7 +3,7 @@
 # without libFuzzer: every input that once found a bug, and every input the
 # fuzzers kept, must keep every property the harness checks.
 . ./lib.sh
-plan 4
+plan 6
 
 fuzz=$top/contrib/fuzz
 
@@ -25,3 +25,9 @@ check 'schemas: the libconfuse loader on odd text, a loaded schema whole' '
 
 check 'validators: normal forms are valid, stable and what the type says' '
 	replay validate'
+
+check 'tables: sorted, found, written back the same, through every change' '
+	replay table'
+
+check 'unit catalogues: only what fw-apply can rely on gets through' '
+	replay units'
