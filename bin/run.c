@@ -6,7 +6,10 @@
  * process group, so a hung reload cannot hold the lock for ever.
  */
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
+
+#include <poll.h>
 
 #include <err.h>
 #include <errno.h>
@@ -100,32 +103,51 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Wait for pid; past the timeout kill its group.  Its status, or -1. */
+/*
+ * Wait for pid; past the timeout kill its group.  Its status, or -1.  A
+ * pidfd wakes us the moment it exits; polling with naps would notice a
+ * command up to a nap late, on every command of every apply.
+ */
 static int
 wait_bounded(pid_t pid, bool *timed_out)
 {
 	struct timespec nap = { 0, 1000000 };
-	double start = now();
-	int status;
-	pid_t r;
+	struct pollfd pfd = { .events = POLLIN };
+	double left, start = now();
+	int status, r;
+	pid_t w;
 
 	*timed_out = false;
+	pfd.fd = pidfd_open(pid, 0);
 	for (;;) {
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return status;
-		if (r == -1 && errno != EINTR)
-			return -1;
-		if (now() - start > timeout_secs) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w == -1 && errno != EINTR) {
+			status = -1;
+			break;
+		}
+		left = timeout_secs - (now() - start);
+		if (left <= 0) {
 			kill(-pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			*timed_out = true;
-			return status;
+			break;
 		}
-		nanosleep(&nap, NULL);
-		if (nap.tv_nsec < 50000000)
-			nap.tv_nsec *= 2;
+		if (pfd.fd != -1) {
+			r = poll(&pfd, 1, (int)(left * 1000) + 1);
+			if (r == -1 && errno != EINTR) {
+				close(pfd.fd);
+				pfd.fd = -1;
+			}
+		} else {
+			/* No pidfd (a kernel before 5.3): short naps. */
+			nanosleep(&nap, NULL);
+		}
 	}
+	if (pfd.fd != -1)
+		close(pfd.fd);
+	return status;
 }
 
 static char *
