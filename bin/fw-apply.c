@@ -482,7 +482,7 @@ undo(struct apply *a, size_t installed_jobs)
 }
 
 static bool
-install_job(struct apply *a, struct job *j)
+install_job(const struct job *j)
 {
 	char installed[PATH_MAX], *buf;
 	struct fwconf_err e;
@@ -508,7 +508,6 @@ install_job(struct apply *a, struct job *j)
 			return false;
 		}
 	}
-	(void)a;
 	return true;
 }
 
@@ -532,6 +531,30 @@ load_current(struct gen *g)
 		die(&e);
 }
 
+/* Every unit named must be in the catalogue. */
+static void
+check_names(const struct fwconf_units *us, int argc, char *argv[])
+{
+	int k;
+
+	for (k = 0; k < argc; k++)
+		if (fwconf_unit_find(us, argv[k]) == NULL)
+			errx(FWCONF_REFUSED, "%.80s: no such unit (see "
+			    "fw-units(5))", argv[k]);
+}
+
+/* Is the unit among those named?  No names name them all. */
+static bool
+named(int argc, char *argv[], const char *unit)
+{
+	int k;
+
+	for (k = 0; k < argc; k++)
+		if (strcmp(argv[k], unit) == 0)
+			return true;
+	return argc == 0;
+}
+
 static bool
 is_deferred(const struct gen *g, const char *unit)
 {
@@ -547,18 +570,12 @@ select_jobs(struct apply *a, int argc, char *argv[])
 	struct job *j;
 	char *stamp, *on;
 	size_t i;
-	int k;
 
-	for (k = 0; k < argc; k++)
-		if (fwconf_unit_find(&a->units, argv[k]) == NULL)
-			errx(FWCONF_REFUSED, "%.80s: no such unit (see "
-			    "fw-units(5))", argv[k]);
+	check_names(&a->units, argc, argv);
 	a->jobs = xreallocarray(NULL, a->units.n + 1, sizeof(*a->jobs));
 	for (i = 0; i < a->units.n; i++) {
 		u = &a->units.v[i];
-		for (k = 0; k < argc && strcmp(argv[k], u->name) != 0; k++)
-			;
-		if (argc > 0 && k == argc)
+		if (!named(argc, argv, u->name))
 			continue;
 		stamp = make_stamp(u, unit_enabled(u));
 		old = stored_stamp(&a->cur, u->name);
@@ -668,27 +685,38 @@ cleanup(struct apply *a)
 		rm_tree(a->stage);
 }
 
+/* The diffs of a rendered job's changed files; how many there were. */
+static size_t
+diff_job(const struct job *j)
+{
+	char installed[PATH_MAX];
+	size_t f, n = 0;
+
+	for (f = 0; f < j->u->nfiles; f++) {
+		if (!j->changed[f])
+			continue;
+		installed_path(installed, sizeof(installed),
+		    j->u->files[f].target);
+		show_diff(installed, j->cand[f], j->u->files[f].target,
+		    j->u->secret);
+		n++;
+	}
+	return n;
+}
+
 /* -n: what would change and how, with a diff. */
 static void
 show_plan(const struct apply *a)
 {
-	char installed[PATH_MAX];
 	const struct job *j;
-	size_t i, f;
+	size_t i;
 
 	for (i = 0; i < a->njobs; i++) {
 		j = &a->jobs[i];
 		if (j->nchanged == 0 && j->action == ACT_NONE)
 			continue;
 		printf("%s\t%s\n", j->u->name, action_names[j->action]);
-		for (f = 0; f < j->u->nfiles; f++) {
-			if (!j->changed[f])
-				continue;
-			installed_path(installed, sizeof(installed),
-			    j->u->files[f].target);
-			show_diff(installed, j->cand[f], j->u->files[f].target,
-			    j->u->secret);
-		}
+		diff_job(j);
 	}
 	fshut(stdout, "stdout");
 }
@@ -774,7 +802,7 @@ apply(struct apply *a, int argc, char *argv[])
 		return FWCONF_SYSTEM;
 	}
 	for (i = 0; i < a->njobs; i++)
-		if (!install_job(a, &a->jobs[i])) {
+		if (!install_job(&a->jobs[i])) {
 			undo(a, i + 1);
 			goto fail;
 		}
@@ -862,22 +890,15 @@ cmd_status(struct apply *a, int argc)
 static int
 cmd_diff(struct apply *a, int argc, char *argv[])
 {
-	char installed[PATH_MAX];
 	struct job *j;
-	size_t i, f, ndiff = 0;
-	int k;
+	size_t i, ndiff = 0;
 
 	load_units(a);
-	for (k = 0; k < argc; k++)
-		if (fwconf_unit_find(&a->units, argv[k]) == NULL)
-			errx(FWCONF_REFUSED, "%.80s: no such unit", argv[k]);
+	check_names(&a->units, argc, argv);
 	make_stage(a);
 	a->jobs = xreallocarray(NULL, a->units.n + 1, sizeof(*a->jobs));
 	for (i = 0; i < a->units.n; i++) {
-		for (k = 0; k < argc && strcmp(argv[k], a->units.v[i].name);
-		    k++)
-			;
-		if (argc > 0 && k == argc)
+		if (!named(argc, argv, a->units.v[i].name))
 			continue;
 		j = &a->jobs[a->njobs++];
 		memset(j, 0, sizeof(*j));
@@ -886,15 +907,7 @@ cmd_diff(struct apply *a, int argc, char *argv[])
 			cleanup(a);
 			return FWCONF_SYSTEM;
 		}
-		for (f = 0; f < j->u->nfiles; f++) {
-			if (!j->changed[f])
-				continue;
-			installed_path(installed, sizeof(installed),
-			    j->u->files[f].target);
-			show_diff(installed, j->cand[f], j->u->files[f].target,
-			    j->u->secret);
-			ndiff++;
-		}
+		ndiff += diff_job(j);
 	}
 	cleanup(a);
 	fshut(stdout, "stdout");

@@ -529,19 +529,10 @@ int
 main(int argc, char *argv[])
 {
 	const char *verb;
-	int ch;
+	int skip = root_option(argc, argv, usage);
 
-	while ((ch = getopt(argc, argv, "+R:")) != -1) {
-		switch (ch) {
-		case 'R':
-			use_root(optarg);
-			break;
-		default:
-			usage();
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	argc -= skip;
+	argv += skip;
 	if (argc < 1)
 		usage();
 	verb = argv[0];

@@ -11,17 +11,6 @@
 /* The target of the dns-hosts unit in units.conf, under the root. */
 #define DNS_HOSTS "/etc/dnsmasq-mpfw.hosts"
 
-static bool
-changing(const struct fwconf_settings *s, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < s->nchanges; i++)
-		if (strcmp(s->changes[i].key, key) == 0)
-			return true;
-	return false;
-}
-
 /*
  * The firewall's own name is always in the local DNS, so it may not also
  * be a DNS entry of fw-dns.  The table is read only when the name changes:
@@ -36,7 +25,7 @@ check_hostname(const struct fwconf_settings *s, struct fwconf_err *e)
 	char path[PATH_MAX];
 	int r = 0;
 
-	if (!changing(s, "hostname"))
+	if (!fwconf_settings_changed(s, "hostname"))
 		return 0;
 	if (fwconf_settings_path(path, sizeof(path), "dns") == -1)
 		return fwconf_fail_errno(e, "dns");

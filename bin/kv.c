@@ -516,19 +516,10 @@ kv_main(const struct kv_tool *t, int argc, char *argv[])
 {
 	const struct fwconf_schema *schema;
 	const char *verb;
-	int ch;
+	int skip = root_option(argc, argv, usage);
 
-	while ((ch = getopt(argc, argv, "+R:")) != -1) {
-		switch (ch) {
-		case 'R':
-			use_root(optarg);
-			break;
-		default:
-			usage();
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	argc -= skip;
+	argv += skip;
 	if (argc < 1)
 		usage();
 	if ((schema = fwconf_schema_builtin(t->schema)) == NULL)

@@ -1,6 +1,7 @@
 /* util.c: die-on-error wrappers for the tools; the library never dies. */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,23 @@ use_root(const char *dir)
 	if (!S_ISDIR(st.st_mode))
 		errx(FWCONF_USAGE, "-R %s: not a directory", dir);
 	fwconf_set_root(dir);
+}
+
+/*
+ * The one option of the editing tools, -R root, before the verb; returns
+ * optind.  Options after the verb are the verb's.
+ */
+int
+root_option(int argc, char *argv[], void (*usage)(void))
+{
+	int ch;
+
+	while ((ch = getopt(argc, argv, "+R:")) != -1) {
+		if (ch != 'R')
+			usage();
+		use_root(optarg);
+	}
+	return optind;
 }
 
 /* The writer lock; exits 3 on timeout, 1 during a fw-apply -c countdown. */

@@ -19,6 +19,7 @@ void	 die(const struct fwconf_err *) __dead;
 void	 fshut(FILE *, const char *);
 char	*read_stream(FILE *, const char *name, size_t *len);
 void	 use_root(const char *dir);
+int	 root_option(int argc, char *argv[], void (*usage)(void));
 void	 pathf(char *buf, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 lock_for_writing(void);

@@ -178,6 +178,8 @@ int	 fwconf_settings_set(struct fwconf_settings *, const struct fwconf_key *,
 	    const char *normalised, struct fwconf_err *);
 int	 fwconf_settings_reset(struct fwconf_settings *,
 	    const struct fwconf_key *, struct fwconf_err *);
+bool	 fwconf_settings_changed(const struct fwconf_settings *,
+	    const char *key);
 int	 fwconf_settings_check_rules(const struct fwconf_settings *,
 	    bool only_changed, struct fwconf_err *);
 int	 fwconf_settings_check_all(const struct fwconf_settings *,

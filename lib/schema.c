@@ -28,9 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <confuse.h>
-
-#include "fwconf.h"
+#include "cfg.h"
 
 static cfg_opt_t key_opts[] = {
 	CFG_STR("type", NULL, CFGF_NODEFAULT),
@@ -61,21 +59,6 @@ static cfg_opt_t schema_opts[] = {
 	CFG_END()
 };
 
-/* libconfuse reports through a callback; keep its first message. */
-static struct fwconf_err *cfg_err_target;
-
-static void
-cfg_err(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	if (cfg_err_target == NULL || cfg_err_target->msg[0] != '\0')
-		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fwconf_fail(cfg_err_target, FWCONF_SYSTEM, "%s:%d: %s",
-	    cfg->filename != NULL ? cfg->filename : "schema", cfg->line, msg);
-}
-
 /* A libconfuse list as one space-separated string, or NULL when unset. */
 static char *
 join_list(cfg_t *sec, const char *opt, bool ints)
@@ -102,14 +85,6 @@ join_list(cfg_t *sec, const char *opt, bool ints)
 	return out;
 }
 
-static char *
-dup_opt(cfg_t *sec, const char *opt)
-{
-	const char *s = cfg_getstr(sec, opt);
-
-	return s != NULL ? strdup(s) : NULL;
-}
-
 static int
 load_key(struct fwconf_key *k, cfg_t *sec, const char *file,
     struct fwconf_err *e)
@@ -131,9 +106,9 @@ load_key(struct fwconf_key *k, cfg_t *sec, const char *file,
 	k->values = join_list(sec, "values", false);
 	k->reserved = join_list(sec, "reserved", true);
 	k->units = join_list(sec, "units", false);
-	k->label = dup_opt(sec, "label");
-	k->help = dup_opt(sec, "help");
-	k->warning = dup_opt(sec, "warning");
+	k->label = fwconf_cfg_dup(sec, "label");
+	k->help = fwconf_cfg_dup(sec, "help");
+	k->warning = fwconf_cfg_dup(sec, "warning");
 	if (k->label == NULL || k->help == NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM,
 		    "%s: key %s: needs a label and a help", file, name);
@@ -241,31 +216,21 @@ bad:
 }
 
 static struct fwconf_schema *
-parse(const char *text, const char *path, const char *name,
+parse(const char *text, const char *origin, const char *name,
     struct fwconf_err *e)
 {
 	struct fwconf_schema *s = NULL;
 	struct fwconf_err local;
 	cfg_t *cfg;
-	int r;
 
 	if (e == NULL)
 		e = &local;
-	e->msg[0] = '\0';
 	if ((cfg = cfg_init(schema_opts, CFGF_NONE)) == NULL) {
 		fwconf_fail_errno(e, "cfg_init");
 		return NULL;
 	}
-	cfg_err_target = e;
-	cfg_set_error_function(cfg, cfg_err);
-	r = text != NULL ? cfg_parse_buf(cfg, text) : cfg_parse(cfg, path);
-	cfg_err_target = NULL;
-	if (r == CFG_FILE_ERROR)
-		fwconf_fail_errno(e, "%s", path);
-	else if (r != CFG_SUCCESS && e->msg[0] == '\0')
-		fwconf_fail(e, FWCONF_SYSTEM, "%s: syntax error", path);
-	else if (r == CFG_SUCCESS)
-		s = load(cfg, name, path, e);
+	if (fwconf_cfg_parse(cfg, text, origin, e) == 0)
+		s = load(cfg, name, origin, e);
 	cfg_free(cfg);
 	return s;
 }
@@ -274,9 +239,11 @@ parse(const char *text, const char *path, const char *name,
 struct fwconf_schema *
 fwconf_schema_load(const char *path, struct fwconf_err *e)
 {
+	struct fwconf_schema *s;
 	const char *base = strrchr(path, '/');
-	char name[256];
+	char name[256], *text;
 	size_t n;
+	int r;
 
 	base = base != NULL ? base + 1 : path;
 	n = strcspn(base, ".");
@@ -284,7 +251,15 @@ fwconf_schema_load(const char *path, struct fwconf_err *e)
 		n = sizeof(name) - 1;
 	memcpy(name, base, n);
 	name[n] = '\0';
-	return parse(NULL, path, name, e);
+	if ((r = fwconf_cfg_read(path, &text, e)) != 0) {
+		if (r == 1)
+			fwconf_fail(e, FWCONF_SYSTEM, "%s: no such schema",
+			    path);
+		return NULL;
+	}
+	s = parse(text, path, name, e);
+	free(text);
+	return s;
 }
 
 struct fwconf_schema *

@@ -155,8 +155,9 @@ fwconf_settings_note(struct fwconf_settings *s, const char *key,
 	return 0;
 }
 
-static bool
-changed(const struct fwconf_settings *s, const char *key)
+/* Has key changed since the settings were opened? */
+bool
+fwconf_settings_changed(const struct fwconf_settings *s, const char *key)
 {
 	size_t i;
 
@@ -261,7 +262,8 @@ fwconf_settings_check_rules(const struct fwconf_settings *s,
 
 	for (i = 0; i < s->schema->nrules; i++) {
 		r = &s->schema->rules[i];
-		if (only_changed && !changed(s, r->a) && !changed(s, r->b))
+		if (only_changed && !fwconf_settings_changed(s, r->a) &&
+		    !fwconf_settings_changed(s, r->b))
 			continue;
 		if (check_rule(s, r, e) == -1)
 			return -1;

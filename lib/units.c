@@ -23,9 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <confuse.h>
-
-#include "fwconf.h"
+#include "cfg.h"
 
 static cfg_opt_t file_opts[] = {
 	CFG_STR("render", NULL, CFGF_NODEFAULT),
@@ -86,14 +84,6 @@ bad_placeholder(const char *cmd)
 		if (p[1] == '\0' || strchr("ftd%", p[1]) == NULL)
 			return p;
 	return NULL;
-}
-
-static char *
-dup_cmd(cfg_t *sec, const char *opt)
-{
-	const char *s = cfg_getstr(sec, opt);
-
-	return s != NULL ? strdup(s) : NULL;
 }
 
 static int
@@ -305,11 +295,11 @@ load_unit(struct fwconf_unit *u, cfg_t *sec, const char *origin,
 			    u->name, cfg_getnstr(sec, "inputs", i));
 	if (load_files(u, sec, origin, e) == -1)
 		return -1;
-	u->check = dup_cmd(sec, "check");
-	u->reload = dup_cmd(sec, "reload");
-	u->restart = dup_cmd(sec, "restart");
-	u->start = dup_cmd(sec, "start");
-	u->stop = dup_cmd(sec, "stop");
+	u->check = fwconf_cfg_dup(sec, "check");
+	u->reload = fwconf_cfg_dup(sec, "reload");
+	u->restart = fwconf_cfg_dup(sec, "restart");
+	u->start = fwconf_cfg_dup(sec, "start");
+	u->stop = fwconf_cfg_dup(sec, "stop");
 	u->secret = cfg_getbool(sec, "secret");
 	for (i = 0; i < 3; i++)
 		if (soft != NULL && strcmp(soft, soft_names[i]) == 0)
@@ -346,22 +336,6 @@ add_unit(struct fwconf_units *us, struct fwconf_unit *u)
 	return 0;
 }
 
-/* libconfuse reports through a callback, which names the buffer only. */
-static struct fwconf_err *cfg_err_target;
-static const char *cfg_origin;
-
-static void
-cfg_err(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	if (cfg_err_target == NULL || cfg_err_target->msg[0] != '\0')
-		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fwconf_fail(cfg_err_target, FWCONF_SYSTEM, "%s:%d: %s", cfg_origin,
-	    cfg->line, msg);
-}
-
 int
 fwconf_units_parse(struct fwconf_units *us, const char *text,
     const char *origin, struct fwconf_err *e)
@@ -374,19 +348,9 @@ fwconf_units_parse(struct fwconf_units *us, const char *text,
 
 	if (e == NULL)
 		e = &local;
-	e->msg[0] = '\0';
 	if ((cfg = cfg_init(catalogue_opts, CFGF_NONE)) == NULL)
 		return fwconf_fail_errno(e, "cfg_init");
-	cfg_origin = origin;
-	cfg_err_target = e;
-	cfg_set_error_function(cfg, cfg_err);
-	if (cfg_parse_buf(cfg, text) != CFG_SUCCESS) {
-		if (e->msg[0] == '\0')
-			fwconf_fail(e, FWCONF_SYSTEM, "%s: syntax error",
-			    origin);
-		r = -1;
-	}
-	cfg_err_target = NULL;
+	r = fwconf_cfg_parse(cfg, text, origin, e);
 	for (i = 0; r == 0 && i < cfg_size(cfg, "unit"); i++) {
 		memset(&u, 0, sizeof(u));
 		if (load_unit(&u, cfg_getnsec(cfg, "unit", i), origin, e) == -1 ||
@@ -402,23 +366,18 @@ fwconf_units_parse(struct fwconf_units *us, const char *text,
 }
 
 static int
-parse_file(struct fwconf_units *us, const char *path, bool must_exist,
-    struct fwconf_err *e)
+parse_file(struct fwconf_units *us, const char *path, struct fwconf_err *e)
 {
-	char *buf;
-	size_t len;
+	char *text;
 	int r;
 
-	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) == 1)
-		return must_exist ? fwconf_fail(e, FWCONF_SYSTEM,
-		    "%s: no unit catalogue", path) : 0;
+	if ((r = fwconf_cfg_read(path, &text, e)) == 1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: no unit catalogue",
+		    path);
 	if (r == -1)
 		return -1;
-	if (memchr(buf, '\0', len) != NULL)
-		r = fwconf_fail(e, FWCONF_SYSTEM, "%s: NUL byte", path);
-	else
-		r = fwconf_units_parse(us, buf, path, e);
-	free(buf);
+	r = fwconf_units_parse(us, text, path, e);
+	free(text);
 	return r;
 }
 
@@ -443,14 +402,14 @@ fwconf_units_load(struct fwconf_units *us, struct fwconf_err *e)
 	    fwconf_datadir()) >= sizeof(path) ||
 	    fwconf_path(dir, sizeof(dir), "/etc/mpfw/units.d") == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "units: path too long");
-	if (parse_file(us, path, true, e) == -1)
+	if (parse_file(us, path, e) == -1)
 		return -1;
 	if ((n = scandir(dir, &names, conf_file, alphasort)) == -1)
 		return errno == ENOENT ? 0 : fwconf_fail_errno(e, "%s", dir);
 	for (i = 0; i < n; i++) {
 		if (r == 0 && (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		    names[i]->d_name) < sizeof(path))
-			r = parse_file(us, path, true, e);
+			r = parse_file(us, path, e);
 		free(names[i]);
 	}
 	free(names);
