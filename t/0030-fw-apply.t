@@ -40,6 +40,7 @@ cat >"$tmp/sshdctl" <<X
 # sshdctl start|stop|restart|reload CONF
 pid=$run/sshd.pid
 running() { [ -s \$pid ] && kill -0 "\$(cat \$pid)" 2>/dev/null; }
+listening() { grep -c "Server listening on 0.0.0.0 port \$1\\." $run/sshd.log; }
 stop() {
 	running || return 0
 	p=\$(cat \$pid); kill \$p
@@ -54,7 +55,16 @@ case \$1 in
 start) running || start "\$2" ;;
 stop) stop ;;
 restart) stop; start "\$2" ;;
-reload) if running; then kill -HUP "\$(cat \$pid)"; else start "\$2"; fi ;;
+reload)
+	running || { start "\$2"; exit; }
+	# sshd re-executes itself on SIGHUP: wait until it listens again on
+	# both ports, or a login right after the apply finds them closed.
+	a=\$(listening $ssh_port) b=\$(listening $maint_port)
+	kill -HUP "\$(cat \$pid)"
+	while [ \$(listening $ssh_port) = \$a ] ||
+	    [ \$(listening $maint_port) = \$b ]; do
+		sleep 0.02
+	done ;;
 esac
 X
 chmod +x "$tmp/dnsmasqctl" "$tmp/sshdctl"
