@@ -1008,22 +1008,11 @@ rollback(struct apply *a)
 }
 
 static int
-lock_quietly(void)
-{
-	struct fwconf_err e;
-	int fd;
-
-	if ((fd = fwconf_lock(&e)) == -1)
-		die(&e);
-	return fd;
-}
-
-static int
 cmd_confirm(void)
 {
 	struct fwconf_confirm c;
 	struct fwconf_err e;
-	int lock = lock_quietly(), r;
+	int lock = lock_through_countdown(), r;
 
 	if ((r = fwconf_confirm_read(&c, &e)) == -1)
 		die(&e);
@@ -1038,7 +1027,7 @@ cmd_confirm(void)
 static int
 cmd_rollback(struct apply *a)
 {
-	int lock = lock_quietly(), r;
+	int lock = lock_through_countdown(), r;
 
 	load_units(a);
 	load_current(&a->cur);
@@ -1078,7 +1067,7 @@ cmd_boot(struct apply *a)
 {
 	struct fwconf_confirm c;
 	struct fwconf_err e;
-	int lock = lock_quietly(), r;
+	int lock = lock_through_countdown(), r;
 
 	state_sweep();
 	if ((r = fwconf_confirm_read(&c, &e)) == -1)

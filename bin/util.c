@@ -114,14 +114,29 @@ root_option(int argc, char *argv[], void (*usage)(void))
 	return optind;
 }
 
+/*
+ * The writer lock, even while an fw-apply -c countdown runs: for confirm,
+ * rollback and boot, which end the countdown.  Exits 3 on timeout.
+ */
+int
+lock_through_countdown(void)
+{
+	struct fwconf_err e;
+	int fd;
+
+	if ((fd = fwconf_lock(&e)) == -1)
+		die(&e);
+	return fd;
+}
+
 /* The writer lock; exits 3 on timeout, 1 during a fw-apply -c countdown. */
 int
 lock_for_writing(void)
 {
 	struct fwconf_err e;
-	int fd;
+	int fd = lock_through_countdown();
 
-	if ((fd = fwconf_lock(&e)) == -1 || fwconf_confirm_refuse(&e) == -1)
+	if (fwconf_confirm_refuse(&e) == -1)
 		die(&e);
 	return fd;
 }

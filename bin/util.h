@@ -23,5 +23,6 @@ int	 root_option(int argc, char *argv[], void (*usage)(void));
 void	 pathf(char *buf, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 lock_for_writing(void);
+int	 lock_through_countdown(void);
 
 #endif
