@@ -6,13 +6,16 @@
  */
 #include <err.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "render/render.h"
 #include "util.h"
+#include "verb.h"
 
 /* Audit lines per command; a bulk import logs a summary beyond this. */
 #define AUDIT_MAX 100
@@ -40,18 +43,22 @@ struct audit {
 struct firewall {
 	struct fwconf_settings svc;
 	const char *hostname, *domain, *lan_ip;
+	struct dns_firewall names;
 };
+
+static const struct verb verbs[];
+static const char *const lead = "[-R root]";
+
+static void
+usage_to(FILE *fp)
+{
+	verb_usage(fp, verbs, lead, NULL);
+}
 
 static void __dead
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: fw-dns [-R root] list [pattern]\n"
-	    "       fw-dns [-R root] add name [address]\n"
-	    "       fw-dns [-R root] set name address\n"
-	    "       fw-dns [-R root] del name ... | del -\n"
-	    "       fw-dns [-R root] import [-r] [file | -]\n"
-	    "       fw-dns [-R root] render\n");
+	usage_to(stderr);
 	exit(FWCONF_USAGE);
 }
 
@@ -76,6 +83,9 @@ read_firewall(struct firewall *fw)
 			errx(FWCONF_REFUSED, "%s", bad);
 		*dst[i] = fwconf_settings_get(&fw->svc, k);
 	}
+	fw->names.hostname = fw->hostname;
+	fw->names.domain = fw->domain;
+	fw->names.lan_ip = fw->lan_ip;
 }
 
 static void
@@ -216,21 +226,21 @@ cmd_list(int argc, char *argv[])
 {
 	struct fwconf_table t;
 	const struct fwconf_record *r;
-	size_t i;
+	size_t i, n = 0;
 
-	if (argc > 1)
-		usage();
 	open_table(&t);
 	for (i = 0; i < t.nrecs; i++) {
 		r = &t.recs[i];
-		if (argc == 1 && fnmatch(argv[0], r->name, FNM_CASEFOLD) != 0)
+		if (argc == 2 && fnmatch(argv[1], r->name, FNM_CASEFOLD) != 0)
 			continue;
 		record_ok(&t, r, NULL, false);
 		printf("%s\t%s\n", r->name, r->value);
+		n++;
 	}
 	fwconf_table_free(&t);
 	fshut(stdout, "stdout");
-	return 0;
+	/* As grep: a pattern that matches no entry is a "no". */
+	return argc == 2 && n == 0 ? FWCONF_REFUSED : 0;
 }
 
 static int
@@ -243,10 +253,8 @@ cmd_add(int argc, char *argv[])
 	char *name, *addr;
 	int lock;
 
-	if (argc < 1 || argc > 2)
-		usage();
-	name = name_or_die(argv[0]);
-	if ((addr = norm_addr(argc == 2 ? argv[1] : "", &e)) == NULL)
+	name = name_or_die(argv[1]);
+	if ((addr = norm_addr(argc == 3 ? argv[2] : "", &e)) == NULL)
 		die(&e);
 	lock = lock_for_writing();
 	read_firewall(&fw);
@@ -278,10 +286,9 @@ cmd_set(int argc, char *argv[])
 	ssize_t i;
 	int lock;
 
-	if (argc != 2)
-		usage();
-	name = name_or_die(argv[0]);
-	if ((addr = norm_addr(argv[1], &e)) == NULL)
+	(void)argc;
+	name = name_or_die(argv[1]);
+	if ((addr = norm_addr(argv[2], &e)) == NULL)
 		die(&e);
 	lock = lock_for_writing();
 	open_table(&t);
@@ -340,9 +347,7 @@ cmd_del(int argc, char *argv[])
 	ssize_t at;
 	int lock;
 
-	if (argc < 1)
-		usage();
-	names = del_names(argc, argv, &n);
+	names = del_names(argc - 1, argv + 1, &n);
 	lock = lock_for_writing();
 	open_table(&t);
 	for (i = 0; i < n; i++)
@@ -384,7 +389,7 @@ by_name(const void *a, const void *b)
  * Every bad line is counted and the first ones said; any makes it exit 1.
  */
 static struct fwconf_record *
-parse_import(char *buf, const char *src, size_t *np)
+parse_import(char *buf, const char *src, const char *own, size_t *np)
 {
 	struct fwconf_record *in = NULL;
 	struct fwconf_err e;
@@ -416,6 +421,11 @@ parse_import(char *buf, const char *src, size_t *np)
 			fwconf_fail(&e, FWCONF_REFUSED, "more than a name and "
 			    "an address");
 		else if ((in[n].name = norm_name(f[0], &e)) != NULL &&
+		    strcmp(in[n].name, own) == 0)
+			fwconf_fail(&e, FWCONF_REFUSED, "%s: the firewall's own "
+			    "name (fw-svc hostname) is entered automatically",
+			    in[n].name);
+		else if (in[n].name != NULL &&
 		    (in[n].value = norm_addr(nf == 2 ? f[1] : "", &e)) != NULL) {
 			n++;
 			continue;
@@ -448,30 +458,38 @@ cmd_import(int argc, char *argv[])
 	size_t n, len, i;
 	bool replace = false;
 	char *buf;
+	struct stat st;
 	int ch, lock;
 
-	optind = 1;
-	while ((ch = getopt(argc, argv, "r")) != -1) {
+	while ((ch = verb_getopt(argc, argv, "r", "import")) != -1) {
 		if (ch != 'r')
 			usage();
 		replace = true;
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1)
+	if (argc > 1) {
+		warnx("import: one file at most");
 		usage();
+	}
 	if (argc == 1 && strcmp(argv[0], "-") != 0) {
 		src = argv[0];
 		if ((fp = fopen(src, "re")) == NULL)
-			err(FWCONF_REFUSED, "%s", src);
+			err(FWCONF_REFUSED, "%s", shown(src));
+		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
+			errx(FWCONF_REFUSED, "%s: a directory, not a file of "
+			    "entries; nothing imported", shown(src));
 	}
 	buf = read_stream(fp, src, &len);
 	if (fp != stdin)
 		fclose(fp);
 	if (memchr(buf, '\0', len) != NULL)
 		errx(FWCONF_REFUSED, "%s: NUL byte; nothing imported", src);
-	in = parse_import(buf, src, &n);
+	/* The name is read again under the lock: it may change meanwhile. */
+	read_firewall(&fw);
+	in = parse_import(buf, src, fw.hostname, &n);
 	free(buf);
+	fwconf_settings_close(&fw.svc);
 
 	lock = lock_for_writing();
 	read_firewall(&fw);
@@ -498,55 +516,57 @@ cmd_import(int argc, char *argv[])
  * first name on a line is the canonical one: the firewall's own line comes
  * first, and every line leads with the full name.
  */
+/*
+ * What dnsmasq loads (bin/render/dnsmasq.c), made whole in memory first:
+ * a record the rules refuse stops it with nothing written.
+ */
 static int
-cmd_render(int argc)
+cmd_render(int argc, char *argv[])
 {
 	struct fwconf_table t;
-	const struct fwconf_record *r;
 	struct firewall fw;
-	size_t i;
+	char *buf = NULL;
+	size_t i, len = 0;
+	FILE *mem;
 
-	if (argc != 0)
-		usage();
+	(void)argc;
+	(void)argv;
 	read_firewall(&fw);
 	open_table(&t);
-	printf("# Generated by fw-dns render from /etc/mpfw/dns; do not edit.\n");
-	printf("%s\t%s.%s %s\n", fw.lan_ip, fw.hostname, fw.domain,
-	    fw.hostname);
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		err(FWCONF_SYSTEM, "render");
+	render_dnsmasq_hosts_head(&fw.names, mem);
 	for (i = 0; i < t.nrecs; i++) {
-		r = &t.recs[i];
-		record_ok(&t, r, &fw, true);
-		printf("%s\t%s.%s %s\n", *r->value ? r->value : fw.lan_ip,
-		    r->name, fw.domain, r->name);
+		record_ok(&t, &t.recs[i], &fw, true);
+		render_dnsmasq_host(&fw.names, t.recs[i].name,
+		    t.recs[i].value, mem);
 	}
+	if (fclose(mem) == EOF)
+		err(FWCONF_SYSTEM, "render");
 	fwconf_table_free(&t);
 	fwconf_settings_close(&fw.svc);
+	fwrite(buf, 1, len, stdout);
+	free(buf);
 	fshut(stdout, "stdout");
 	return 0;
 }
 
+static const struct verb verbs[] = {
+	{ "list", cmd_list, "[pattern]", 0, 1, 0 },
+	{ "add", cmd_add, "name [address]", 1, 2, 0 },
+	{ "set", cmd_set, "name address", 2, 2, 0 },
+	{ "del", cmd_del, "name ... | del -", 1, -1, 0 },
+	{ "import", cmd_import, "[-r] [file | -]", 0, -1, VERB_OPTIONS },
+	{ "render", cmd_render, "", 0, 0, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 }
+};
+
 int
 main(int argc, char *argv[])
 {
-	const char *verb;
-	int skip = root_option(argc, argv, usage);
+	int skip;
 
-	argc -= skip;
-	argv += skip;
-	if (argc < 1)
-		usage();
-	verb = argv[0];
-	if (strcmp(verb, "list") == 0)
-		return cmd_list(argc - 1, argv + 1);
-	if (strcmp(verb, "add") == 0)
-		return cmd_add(argc - 1, argv + 1);
-	if (strcmp(verb, "set") == 0)
-		return cmd_set(argc - 1, argv + 1);
-	if (strcmp(verb, "del") == 0)
-		return cmd_del(argc - 1, argv + 1);
-	if (strcmp(verb, "import") == 0)
-		return cmd_import(argc, argv);
-	if (strcmp(verb, "render") == 0)
-		return cmd_render(argc - 1);
-	usage();
+	verb_common(argc, argv, usage_to, verbs);
+	skip = root_option(argc, argv, usage);
+	return verb_dispatch(verbs, lead, argc - skip, argv + skip);
 }

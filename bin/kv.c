@@ -4,6 +4,8 @@
  * re-reads the file, applies the change, checks the rules between keys
  * and writes once; any refusal leaves the file byte for byte as it was.
  */
+#include <sys/prctl.h>
+
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -22,26 +24,33 @@ struct change {
 	char *value;
 };
 
+static const struct kv_tool *tool;
+static const struct fwconf_schema *schema;
+static struct verb *verbs;		/* kv's and the tool's, merged */
+
+static const char *const lead = "[-R root]";
+
+static void
+usage_to(FILE *fp)
+{
+	verb_usage(fp, verbs, lead, NULL);
+}
+
 static void __dead
 usage(void)
 {
-	const char *p = getprogname();
-
-	fprintf(stderr,
-	    "usage: %s [-R root] show [key ...]\n"
-	    "       %s [-R root] get key\n"
-	    "       %s [-R root] set key=value ... | set -\n"
-	    "       %s [-R root] reset key ...\n"
-	    "       %s [-R root] enable key ... | disable key ...\n"
-	    "       %s [-R root] keys\n"
-	    "       %s [-R root] describe key\n"
-	    "       %s [-R root] passwd key\n"
-	    "       %s [-R root] render unit\n", p, p, p, p, p, p, p, p, p);
+	usage_to(stderr);
 	exit(FWCONF_USAGE);
 }
 
-static void
-open_settings(const struct fwconf_schema *schema, struct fwconf_settings *s)
+const struct fwconf_schema *
+kv_schema(void)
+{
+	return schema;
+}
+
+void
+kv_open(struct fwconf_settings *s)
 {
 	struct fwconf_err e;
 
@@ -49,14 +58,59 @@ open_settings(const struct fwconf_schema *schema, struct fwconf_settings *s)
 		die(&e);
 }
 
+const char *
+kv_get(const struct fwconf_settings *s, const char *key)
+{
+	const struct fwconf_key *k = fwconf_key_find(s->schema, key);
+
+	if (k == NULL)
+		errx(FWCONF_SYSTEM, "%s: no key %s in the schema", s->schema->name,
+		    key);
+	return fwconf_settings_get(s, k);
+}
+
+/* Never render from a value or a combination the rules refuse. */
+void
+kv_open_checked(struct fwconf_settings *s)
+{
+	struct fwconf_err e;
+
+	kv_open(s);
+	if (fwconf_settings_check_all(s, &e) == -1 ||
+	    fwconf_ports_check(s, true, &e) == -1 ||
+	    (tool->check != NULL && tool->check(s, true, &e) == -1))
+		die(&e);
+}
+
+/* "imap_max_con: unknown key; did you mean imap_max_conn?" */
+static void
+unknown_key(const char *name)
+{
+	const char **names = xreallocarray(NULL, schema->nkeys + 1,
+	    sizeof(*names)), *near;
+	size_t i;
+
+	for (i = 0; i < schema->nkeys; i++)
+		names[i] = schema->keys[i].name;
+	near = nearest(name, names, schema->nkeys);
+	if (near != NULL)
+		warnx("%s: unknown key; did you mean %s? (see %s keys)",
+		    shown(name), near, getprogname());
+	else
+		warnx("%s: unknown key (see %s keys)", shown(name),
+		    getprogname());
+	free(names);
+}
+
 static const struct fwconf_key *
-key_or_die(const struct fwconf_schema *schema, const char *name)
+key_or_die(const char *name)
 {
 	const struct fwconf_key *k = fwconf_key_find(schema, name);
 
-	if (k == NULL)
-		errx(FWCONF_REFUSED, "%.80s: unknown key (see %s keys)", name,
-		    getprogname());
+	if (k == NULL) {
+		unknown_key(name);
+		exit(FWCONF_REFUSED);
+	}
 	return k;
 }
 
@@ -86,7 +140,7 @@ report_unknown(const struct fwconf_settings *s)
 }
 
 static int
-cmd_show(const struct fwconf_schema *schema, int argc, char *argv[])
+cmd_show(int argc, char *argv[])
 {
 	struct fwconf_settings s;
 	const struct fwconf_key *k;
@@ -94,11 +148,13 @@ cmd_show(const struct fwconf_schema *schema, int argc, char *argv[])
 	size_t i;
 	int a;
 
+	argc--;
+	argv++;
 	for (a = 0; a < argc; a++)
-		if (key_or_die(schema, argv[a])->type == FWCONF_SECRET)
+		if (key_or_die(argv[a])->type == FWCONF_SECRET)
 			errx(FWCONF_REFUSED, "%s: a secret, never shown",
 			    argv[a]);
-	open_settings(schema, &s);
+	kv_open(&s);
 	for (i = 0; i < (argc ? (size_t)argc : schema->nkeys); i++) {
 		k = argc ? fwconf_key_find(schema, argv[i]) : &schema->keys[i];
 		if (k->type == FWCONF_SECRET)
@@ -115,18 +171,17 @@ cmd_show(const struct fwconf_schema *schema, int argc, char *argv[])
 }
 
 static int
-cmd_get(const struct fwconf_schema *schema, int argc, char *argv[])
+cmd_get(int argc, char *argv[])
 {
 	struct fwconf_settings s;
 	const struct fwconf_key *k;
 	const char *bad;
 
-	if (argc != 1)
-		usage();
-	k = key_or_die(schema, argv[0]);
+	(void)argc;
+	k = key_or_die(argv[1]);
 	if (k->type == FWCONF_SECRET)
 		errx(FWCONF_REFUSED, "%s: a secret, never shown", k->name);
-	open_settings(schema, &s);
+	kv_open(&s);
 	if ((bad = fwconf_settings_invalid(&s, k)) != NULL)
 		warnx("%s", bad);
 	printf("%s\n", fwconf_settings_get(&s, k));
@@ -157,15 +212,15 @@ add_change(struct change **cs, size_t *n, const struct fwconf_key *k,
  * refused; the caller goes on so that every bad value is reported.
  */
 static bool
-parse_assignment(const struct fwconf_schema *schema, const char *name,
-    const char *raw, struct change **cs, size_t *n)
+parse_assignment(const char *name, const char *raw, struct change **cs,
+    size_t *n)
 {
 	const struct fwconf_key *k = fwconf_key_find(schema, name);
 	struct fwconf_err e;
 	char *norm;
 
 	if (k == NULL) {
-		warnx("%.80s: unknown key (see %s keys)", name, getprogname());
+		unknown_key(name);
 		return false;
 	}
 	if (k->type == FWCONF_SECRET) {
@@ -189,8 +244,7 @@ parse_assignment(const struct fwconf_schema *schema, const char *name,
 
 /* `set -`: the lines of stdin in the settings file syntax, all of them. */
 static bool
-parse_stdin(const struct fwconf_schema *schema, struct change **cs,
-    size_t *n)
+parse_stdin(struct change **cs, size_t *n)
 {
 	struct fwconf_file in = { .path = (char *)"stdin" };
 	struct fwconf_err e;
@@ -205,8 +259,7 @@ parse_stdin(const struct fwconf_schema *schema, struct change **cs,
 	}
 	for (i = 0; i < in.nlines; i++)
 		if (in.lines[i].key != NULL &&
-		    !parse_assignment(schema, in.lines[i].key,
-		    in.lines[i].value, cs, n))
+		    !parse_assignment(in.lines[i].key, in.lines[i].value, cs, n))
 			ok = false;
 	in.path = NULL;
 	fwconf_file_free(&in);
@@ -229,13 +282,31 @@ turned_to_warning(const struct fwconf_settings *s, const struct fwconf_key *k)
 	return false;
 }
 
+/* -v: each change as key TAB old TAB new, effective values. */
+static void
+print_changes(const struct fwconf_settings *s)
+{
+	const struct fwconf_change *c;
+	const struct fwconf_key *k;
+	size_t i;
+
+	for (i = 0; i < s->nchanges; i++) {
+		c = &s->changes[i];
+		k = fwconf_key_find(schema, c->key);
+		if (c->secret)
+			printf("%s\tchanged\tchanged\n", c->key);
+		else
+			printf("%s\t%s\t%s\n", c->key, c->old != NULL ? c->old :
+			    k->def, c->new != NULL ? c->new : k->def);
+	}
+}
+
 /*
  * Apply the changes under the lock, check the rules on the result and
  * write once.  Warnings are printed only for changes that were written.
  */
 static int
-commit(const struct kv_tool *t, const struct fwconf_schema *schema,
-    struct change *cs, size_t n)
+commit(struct change *cs, size_t n, bool verbose)
 {
 	struct fwconf_settings s;
 	struct fwconf_err e;
@@ -244,7 +315,7 @@ commit(const struct kv_tool *t, const struct fwconf_schema *schema,
 	int lock, r;
 
 	lock = lock_for_writing();
-	open_settings(schema, &s);
+	kv_open(&s);
 	for (i = 0; i < n; i++) {
 		r = cs[i].value != NULL ?
 		    fwconf_settings_set(&s, cs[i].key, cs[i].value, &e) :
@@ -256,8 +327,12 @@ commit(const struct kv_tool *t, const struct fwconf_schema *schema,
 		warn[i] = turned_to_warning(&s, cs[i].key);
 	if (s.nchanges > 0 &&
 	    (fwconf_settings_check_rules(&s, true, &e) == -1 ||
-	    (t->check != NULL && t->check(&s, &e) == -1) ||
-	    fwconf_settings_write(&s, &e) == -1))
+	    fwconf_ports_check(&s, false, &e) == -1 ||
+	    (tool->check != NULL && tool->check(&s, false, &e) == -1)))
+		die(&e);
+	if (verbose)
+		print_changes(&s);
+	if (s.nchanges > 0 && fwconf_settings_write(&s, &e) == -1)
 		die(&e);
 	fwconf_unlock(lock);
 	for (i = 0; i < n; i++) {
@@ -269,91 +344,138 @@ commit(const struct kv_tool *t, const struct fwconf_schema *schema,
 	fwconf_settings_close(&s);
 	free(warn);
 	free(cs);
+	fshut(stdout, "stdout");
 	return 0;
 }
 
+/* The -v of the writing verbs; returns optind, operands after it. */
 static int
-cmd_set(const struct kv_tool *t, const struct fwconf_schema *schema,
-    int argc, char *argv[])
+writer_options(int argc, char *argv[], const char *verb, bool *verbose)
+{
+	int ch;
+
+	*verbose = false;
+	while ((ch = verb_getopt(argc, argv, "+v", verb)) != -1) {
+		if (ch != 'v')
+			usage();
+		*verbose = true;
+	}
+	return optind;
+}
+
+static void
+missing(const char *verb, const char *what)
+{
+	warnx("%s: %s is missing", verb, what);
+	usage();
+}
+
+static int
+cmd_set(int argc, char *argv[])
 {
 	struct change *cs = NULL;
 	size_t n = 0;
-	bool ok = true;
+	bool ok = true, verbose;
 	char *eq, *name;
-	int a;
+	int a = writer_options(argc, argv, "set", &verbose);
 
-	if (argc == 0)
-		usage();
-	if (argc == 1 && strcmp(argv[0], "-") == 0)
-		ok = parse_stdin(schema, &cs, &n);
+	if (a == argc)
+		missing("set", "a key=value");
+	if (argc - a == 1 && strcmp(argv[a], "-") == 0)
+		ok = parse_stdin(&cs, &n);
 	else
-		for (a = 0; a < argc; a++) {
+		for (; a < argc; a++) {
 			if ((eq = strchr(argv[a], '=')) == NULL) {
-				warnx("%.80s: not key=value", argv[a]);
+				warnx("%s: not key=value", shown(argv[a]));
 				ok = false;
 				continue;
 			}
 			name = xstrdup(argv[a]);
 			name[eq - argv[a]] = '\0';
-			if (!parse_assignment(schema, name, eq + 1, &cs, &n))
+			if (!parse_assignment(name, eq + 1, &cs, &n))
 				ok = false;
 			free(name);
 		}
 	if (!ok)
 		exit(FWCONF_REFUSED);
-	return commit(t, schema, cs, n);
+	return commit(cs, n, verbose);
 }
 
 static int
-cmd_reset(const struct kv_tool *t, const struct fwconf_schema *schema,
-    int argc, char *argv[])
+cmd_reset(int argc, char *argv[])
 {
 	struct change *cs = NULL;
 	size_t n = 0;
-	int a;
+	bool verbose;
+	int a = writer_options(argc, argv, "reset", &verbose);
 
-	if (argc == 0)
-		usage();
-	for (a = 0; a < argc; a++)
-		if (!add_change(&cs, &n, key_or_die(schema, argv[a]), NULL))
+	if (a == argc)
+		missing("reset", "a key");
+	for (; a < argc; a++)
+		if (!add_change(&cs, &n, key_or_die(argv[a]), NULL))
 			errx(FWCONF_REFUSED, "%s: given twice", argv[a]);
-	return commit(t, schema, cs, n);
+	return commit(cs, n, verbose);
 }
 
 static int
-cmd_switch(const struct kv_tool *t, const struct fwconf_schema *schema,
-    int argc, char *argv[], const char *value)
+cmd_switch(int argc, char *argv[], const char *verb, const char *value)
 {
 	const struct fwconf_key *k;
 	struct change *cs = NULL;
 	size_t n = 0;
-	int a;
+	bool verbose;
+	int a = writer_options(argc, argv, verb, &verbose);
 
-	if (argc == 0)
-		usage();
-	for (a = 0; a < argc; a++) {
-		k = key_or_die(schema, argv[a]);
+	if (a == argc)
+		missing(verb, "a key");
+	for (; a < argc; a++) {
+		k = key_or_die(argv[a]);
 		if (k->type != FWCONF_BOOL)
 			errx(FWCONF_REFUSED, "%s: not a yes/no key but %s",
 			    k->name, fwconf_type_name(k->type));
 		if (!add_change(&cs, &n, k, xstrdup(value)))
 			errx(FWCONF_REFUSED, "%s: given twice", k->name);
 	}
-	return commit(t, schema, cs, n);
+	return commit(cs, n, verbose);
 }
 
 static int
-cmd_keys(const struct fwconf_schema *schema, int argc)
+cmd_enable(int argc, char *argv[])
+{
+	return cmd_switch(argc, argv, "enable", "yes");
+}
+
+static int
+cmd_disable(int argc, char *argv[])
+{
+	return cmd_switch(argc, argv, "disable", "no");
+}
+
+/* key TAB type TAB default TAB label, and with -l TAB help. */
+static int
+cmd_keys(int argc, char *argv[])
 {
 	const struct fwconf_key *k;
+	bool help = false;
 	size_t i;
+	int ch;
 
-	if (argc != 0)
+	while ((ch = verb_getopt(argc, argv, "l", "keys")) != -1) {
+		if (ch != 'l')
+			usage();
+		help = true;
+	}
+	if (optind != argc) {
+		warnx("keys takes no operand");
 		usage();
+	}
 	for (i = 0; i < schema->nkeys; i++) {
 		k = &schema->keys[i];
-		printf("%s\t%s\t%s\t%s\n", k->name, fwconf_type_name(k->type),
+		printf("%s\t%s\t%s\t%s", k->name, fwconf_type_name(k->type),
 		    k->def, k->label);
+		if (help)
+			printf("\t%s", k->help);
+		putchar('\n');
 	}
 	fshut(stdout, "stdout");
 	return 0;
@@ -384,37 +506,83 @@ describe_range(const struct fwconf_key *k)
 	}
 }
 
-/* One "field TAB value" a line, for people and for awk -F'\t'. */
-static int
-cmd_describe(const struct fwconf_schema *schema, int argc, char *argv[])
+static void
+describe_key(struct fwconf_settings *s, const struct fwconf_key *k)
 {
-	struct fwconf_settings s;
 	struct fwconf_err e;
-	const struct fwconf_key *k;
 
-	if (argc != 1)
-		usage();
-	k = key_or_die(schema, argv[0]);
-	open_settings(schema, &s);
 	printf("key\t%s\ntype\t%s\n", k->name, fwconf_type_name(k->type));
 	describe_range(k);
 	if (k->type == FWCONF_SECRET) {
-		if (fwconf_secrets_load(&s, &e) == -1)
+		if (fwconf_secrets_load(s, &e) == -1)
 			die(&e);
-		printf("set\t%s\n", fwconf_secret_isset(&s, k) ? "yes" : "no");
+		printf("set\t%s\n", fwconf_secret_isset(s, k) ? "yes" : "no");
 	} else {
 		printf("default\t%s\n", k->def);
-		printf("value\t%s\n", fwconf_settings_get(&s, k));
+		printf("value\t%s\n", fwconf_settings_get(s, k));
 		printf("empty\t%s\n", k->empty_ok ? "allowed" : "refused");
 	}
-	printf("units\t%s\n", k->units != NULL ? k->units : "");
+	if (k->units != NULL)
+		printf("units\t%s\n", k->units);
+	else
+		printf("units\t\nnote\tthis setting reaches no daemon yet\n");
 	printf("label\t%s\nhelp\t%s\n", k->label, k->help);
 	if (k->warning != NULL)
 		printf("warning\t%s=%s: %s\n", k->name, k->warn_value,
 		    k->warning);
+}
+
+/* One "field TAB value" a line, for people and for awk -F'\t'; an
+ * empty line between keys. */
+static int
+cmd_describe(int argc, char *argv[])
+{
+	struct fwconf_settings s;
+	int a;
+
+	for (a = 1; a < argc; a++)
+		key_or_die(argv[a]);
+	kv_open(&s);
+	for (a = 1; a < argc; a++) {
+		if (a > 1)
+			putchar('\n');
+		describe_key(&s, key_or_die(argv[a]));
+	}
 	fwconf_settings_close(&s);
 	fshut(stdout, "stdout");
 	return 0;
+}
+
+#define SECRET_MAX 1024
+
+/*
+ * One line from a pipe, read by hand: readpassphrase would stop silently
+ * at a NUL or a CR and store what came before.  Any control character is
+ * refused, as fwconf(5) promises for every value, and so is a second line.
+ */
+static char *
+read_secret_line(char *buf, size_t size)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getchar()) != EOF && c != '\n') {
+		if (n + 1 >= size) {
+			explicit_bzero(buf, size);
+			errx(FWCONF_REFUSED, "password longer than %zu bytes",
+			    size - 2);
+		}
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	if (ferror(stdin))
+		err(FWCONF_SYSTEM, "stdin");
+	if (c == '\n' && getchar() != EOF) {
+		explicit_bzero(buf, size);
+		errx(FWCONF_REFUSED, "more than one line on stdin; a password "
+		    "is one line");
+	}
+	return buf;
 }
 
 /*
@@ -422,59 +590,60 @@ cmd_describe(const struct fwconf_schema *schema, int argc, char *argv[])
  * to every user).  On a terminal it is asked twice with echo off.
  */
 static char *
-read_secret(void)
+read_secret(const char *key, char *buf, size_t size)
 {
-	char buf[1024], again[1024];
+	char again[SECRET_MAX], prompt[128];
 
-	if (isatty(STDIN_FILENO)) {
-		if (readpassphrase("New password: ", buf, sizeof(buf),
-		    RPP_ECHO_OFF | RPP_REQUIRE_TTY) == NULL ||
-		    readpassphrase("Retype password: ", again, sizeof(again),
-		    RPP_ECHO_OFF | RPP_REQUIRE_TTY) == NULL)
-			err(FWCONF_SYSTEM, "password");
-		if (strcmp(buf, again) != 0) {
-			explicit_bzero(buf, sizeof(buf));
-			explicit_bzero(again, sizeof(again));
-			errx(FWCONF_REFUSED, "the passwords differ; nothing "
-			    "changed");
-		}
+	if (!isatty(STDIN_FILENO))
+		return read_secret_line(buf, size);
+	snprintf(prompt, sizeof(prompt), "New %s: ", key);
+	if (readpassphrase(prompt, buf, size, RPP_ECHO_OFF |
+	    RPP_REQUIRE_TTY) == NULL)
+		err(FWCONF_SYSTEM, "password");
+	if (*buf == '\0')
+		errx(FWCONF_REFUSED, "%s: empty password refused; %s reset %s "
+		    "removes it", key, getprogname(), key);
+	snprintf(prompt, sizeof(prompt), "Retype %s: ", key);
+	if (readpassphrase(prompt, again, sizeof(again), RPP_ECHO_OFF |
+	    RPP_REQUIRE_TTY) == NULL)
+		err(FWCONF_SYSTEM, "password");
+	if (strcmp(buf, again) != 0) {
+		explicit_bzero(buf, size);
 		explicit_bzero(again, sizeof(again));
-	} else if (readpassphrase("", buf, sizeof(buf), RPP_STDIN) == NULL)
-		err(FWCONF_SYSTEM, "stdin");
-	if (strlen(buf) == sizeof(buf) - 1)
-		errx(FWCONF_REFUSED, "password longer than %zu bytes",
-		    sizeof(buf) - 2);
-	return xstrdup(buf);
+		errx(FWCONF_REFUSED, "the passwords differ; nothing changed");
+	}
+	explicit_bzero(again, sizeof(again));
+	if (strlen(buf) == size - 1)
+		errx(FWCONF_REFUSED, "password longer than %zu bytes", size - 2);
+	return buf;
 }
 
 static int
-cmd_passwd(const struct fwconf_schema *schema, int argc, char *argv[])
+cmd_passwd(int argc, char *argv[])
 {
 	const struct fwconf_key *k;
 	struct fwconf_settings s;
 	struct fwconf_err e;
-	char *secret, *norm;
+	char secret[SECRET_MAX], *norm;
 	int lock;
 
-	if (argc != 1)
-		usage();
-	k = key_or_die(schema, argv[0]);
+	(void)argc;
+	/* No core dump may hold the secret. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	k = key_or_die(argv[1]);
 	if (k->type != FWCONF_SECRET)
 		errx(FWCONF_REFUSED, "%s: not a secret; use %s set", k->name,
 		    getprogname());
-	secret = read_secret();
-	if (*secret == '\0') {
-		free(secret);
+	read_secret(k->name, secret, sizeof(secret));
+	if (*secret == '\0')
 		errx(FWCONF_REFUSED, "%s: empty password refused; %s reset "
 		    "%s removes it", k->name, getprogname(), k->name);
-	}
 	norm = fwconf_validate(k, secret, &e);
-	explicit_bzero(secret, strlen(secret));
-	free(secret);
+	explicit_bzero(secret, sizeof(secret));
 	if (norm == NULL)
 		die(&e);
 	lock = lock_for_writing();
-	open_settings(schema, &s);
+	kv_open(&s);
 	if (fwconf_secret_set(&s, k, norm, &e) == -1 ||
 	    fwconf_settings_write(&s, &e) == -1)
 		die(&e);
@@ -485,68 +654,99 @@ cmd_passwd(const struct fwconf_schema *schema, int argc, char *argv[])
 	return 0;
 }
 
-static int
-cmd_render(const struct kv_tool *t, const struct fwconf_schema *schema,
-    int argc, char *argv[])
+static const struct kv_render *
+render_or_die(const char *name)
 {
+	const struct kv_render *r;
+	const char *names[64], *near;
+	size_t n = 0;
+
+	for (r = tool->renders; r != NULL && r->name != NULL; r++) {
+		if (strcmp(r->name, name) == 0)
+			return r;
+		if (n < 64)
+			names[n++] = r->name;
+	}
+	if ((near = nearest(name, names, n)) != NULL)
+		errx(FWCONF_REFUSED, "%s: nothing of that name to render; did "
+		    "you mean %s?", shown(name), near);
+	errx(FWCONF_REFUSED, "%s: nothing of that name to render", shown(name));
+}
+
+/* The whole file, or nothing: it is made in memory first. */
+static int
+cmd_render(int argc, char *argv[])
+{
+	const struct kv_render *r = render_or_die(argv[1]);
 	struct fwconf_settings s;
 	struct fwconf_err e;
-	size_t i;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
 
-	if (argc != 1)
-		usage();
-	for (i = 0; t->units != NULL && t->units[i] != NULL; i++)
-		if (strcmp(t->units[i], argv[0]) == 0)
-			break;
-	if (t->units == NULL || t->units[i] == NULL)
-		errx(FWCONF_REFUSED, "%.80s: no such unit", argv[0]);
-	open_settings(schema, &s);
-	/* Never render from a value or a combination the schema refuses. */
-	if (fwconf_settings_check_all(&s, &e) == -1 ||
-	    (t->check != NULL && t->check(&s, &e) == -1) ||
-	    t->render(&s, argv[0], stdout, &e) == -1)
+	(void)argc;
+	kv_open_checked(&s);
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		err(FWCONF_SYSTEM, "render");
+	if (r->render(&s, mem, &e) == -1)
 		die(&e);
+	if (fclose(mem) == EOF)
+		err(FWCONF_SYSTEM, "render");
 	fwconf_settings_close(&s);
+	fwrite(buf, 1, len, stdout);
+	free(buf);
 	fshut(stdout, "stdout");
 	return 0;
+}
+
+static const struct verb kv_verbs[] = {
+	{ "show", cmd_show, "[key ...]", 0, -1, 0 },
+	{ "get", cmd_get, "key", 1, 1, 0 },
+	{ "set", cmd_set, "[-v] key=value ... | set -", 1, -1, VERB_OPTIONS },
+	{ "reset", cmd_reset, "[-v] key ...", 1, -1, VERB_OPTIONS },
+	{ "enable", cmd_enable, "[-v] key ...", 1, -1, VERB_OPTIONS },
+	{ "disable", cmd_disable, "[-v] key ...", 1, -1, VERB_OPTIONS },
+	{ "keys", cmd_keys, "[-l]", 0, -1, VERB_OPTIONS },
+	{ "describe", cmd_describe, "key ...", 1, -1, 0 },
+	{ "passwd", cmd_passwd, "key", 1, 1, 0 },
+	{ "render", cmd_render, "file", 1, 1, 0 },
+	{ NULL, NULL, NULL, 0, 0, 0 }
+};
+
+/* kv's verbs, then the tool's own; one of the tool's may replace kv's. */
+static struct verb *
+merge_verbs(const struct verb *own)
+{
+	size_t n = 0, m = 0, i;
+	struct verb *all;
+
+	while (kv_verbs[n].name != NULL)
+		n++;
+	while (own != NULL && own[m].name != NULL)
+		m++;
+	all = xreallocarray(NULL, n + m + 1, sizeof(*all));
+	for (i = 0; i < n; i++) {
+		all[i] = kv_verbs[i];
+		if (own != NULL && verb_find(own, kv_verbs[i].name) != NULL)
+			all[i] = *verb_find(own, kv_verbs[i].name);
+	}
+	for (i = 0; i < m; i++)
+		if (verb_find(kv_verbs, own[i].name) == NULL)
+			all[n++] = own[i];
+	memset(&all[n], 0, sizeof(all[n]));
+	return all;
 }
 
 int
 kv_main(const struct kv_tool *t, int argc, char *argv[])
 {
-	const struct fwconf_schema *schema;
-	const char *verb;
-	int skip = root_option(argc, argv, usage);
+	int skip;
 
-	argc -= skip;
-	argv += skip;
-	if (argc < 1)
-		usage();
+	tool = t;
+	verbs = merge_verbs(t->verbs);
+	verb_common(argc, argv, usage_to, verbs);
+	skip = root_option(argc, argv, usage);
 	if ((schema = fwconf_schema_builtin(t->schema)) == NULL)
 		errx(FWCONF_SYSTEM, "%s: no such schema", t->schema);
-	verb = argv[0];
-	argc--;
-	argv++;
-	if (strcmp(verb, "show") == 0)
-		return cmd_show(schema, argc, argv);
-	if (strcmp(verb, "get") == 0)
-		return cmd_get(schema, argc, argv);
-	if (strcmp(verb, "set") == 0)
-		return cmd_set(t, schema, argc, argv);
-	if (strcmp(verb, "reset") == 0)
-		return cmd_reset(t, schema, argc, argv);
-	if (strcmp(verb, "enable") == 0)
-		return cmd_switch(t, schema, argc, argv, "yes");
-	if (strcmp(verb, "disable") == 0)
-		return cmd_switch(t, schema, argc, argv, "no");
-	if (strcmp(verb, "keys") == 0)
-		return cmd_keys(schema, argc);
-	if (strcmp(verb, "describe") == 0)
-		return cmd_describe(schema, argc, argv);
-	if (strcmp(verb, "passwd") == 0)
-		return cmd_passwd(schema, argc, argv);
-	if (strcmp(verb, "render") == 0)
-		return cmd_render(t, schema, argc, argv);
-	usage();
-	return FWCONF_USAGE;
+	return verb_dispatch(verbs, lead, argc - skip, argv + skip);
 }

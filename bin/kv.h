@@ -1,26 +1,46 @@
 /*
- * kv.h: the verbs shared by the key=value tools (fw-svc, and later
- * fw-proxy, fw-ups, fw-maint): show, get, set, reset, enable, disable,
- * keys, describe, passwd, render.  A tool describes itself in a kv_tool
- * and hands its arguments to kv_main.
+ * kv.h: the verbs shared by the key=value tools (fw-svc, fw-proxy,
+ * fw-ups, fw-maint): show, get, set, reset, enable, disable, keys,
+ * describe, passwd, render.  A tool describes itself in a kv_tool, with
+ * the files it renders and any verbs of its own, and hands its arguments
+ * to kv_main.
  */
 #ifndef KV_H
 #define KV_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "fwconf.h"
+#include "verb.h"
+
+/* `TOOL render NAME`: one rendered file, written by bin/render/DAEMON.c. */
+struct kv_render {
+	const char *name;
+	/* Write the file to out; every value was checked. */
+	int	(*render)(const struct fwconf_settings *, FILE *out,
+		    struct fwconf_err *);
+};
 
 struct kv_tool {
 	const char *schema;		/* schema and settings file name */
-	const char *const *units;	/* what render knows, NULL-ended */
-	/* Write unit's file to out; values were all checked. */
-	int	(*render)(const struct fwconf_settings *, const char *unit,
-		    FILE *out, struct fwconf_err *);
-	/* Rules beyond the schema (other files); under the lock. */
-	int	(*check)(const struct fwconf_settings *, struct fwconf_err *);
+	const struct kv_render *renders;	/* NULL-name-ended, or NULL */
+	/*
+	 * Rules beyond the schema (other files, the machine).  With all,
+	 * every rule, as render needs; else those a changed key touches.
+	 */
+	int	(*check)(const struct fwconf_settings *, bool all,
+		    struct fwconf_err *);
+	const struct verb *verbs;	/* the tool's own verbs, or NULL */
 };
 
-int	kv_main(const struct kv_tool *, int argc, char *argv[]);
+int	 kv_main(const struct kv_tool *, int argc, char *argv[]);
+
+/* For a tool's own verbs: its schema and settings, dying on failure. */
+const struct fwconf_schema *kv_schema(void);
+void	 kv_open(struct fwconf_settings *);
+const char *kv_get(const struct fwconf_settings *, const char *key);
+/* The settings as render sees them: every value valid, every rule kept. */
+void	 kv_open_checked(struct fwconf_settings *);
 
 #endif

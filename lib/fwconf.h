@@ -66,6 +66,7 @@ struct fwconf_key {
 	const char	*warning;
 	bool		 empty_ok;
 	bool		 advanced;
+	bool		 listen;	/* port: a service listens on it */
 };
 
 enum fwconf_rule_kind {
@@ -99,6 +100,7 @@ int	 fwconf_type_from_name(const char *, enum fwconf_type *);
 
 /* schemas.c (generated at build time from share/mpfw/schema/) */
 const struct fwconf_schema *fwconf_schema_builtin(const char *name);
+const struct fwconf_schema *fwconf_schema_builtin_all(size_t *n);
 
 /* lookup.c */
 const struct fwconf_key *fwconf_key_find(const struct fwconf_schema *,
@@ -188,6 +190,10 @@ int	 fwconf_settings_write(struct fwconf_settings *, struct fwconf_err *);
 int	 fwconf_settings_note(struct fwconf_settings *, const char *key,
 	    const char *old, const char *new, bool secret);
 
+/* ports.c: no two services of any tool listen on one port */
+int	 fwconf_ports_check(const struct fwconf_settings *, bool all,
+	    struct fwconf_err *);
+
 /* secret.c: secrets live apart, in ROOT/etc/mpfw/secrets/NAME, 0600 */
 int	 fwconf_secrets_path(char *buf, size_t size, const char *name);
 int	 fwconf_secrets_load(struct fwconf_settings *, struct fwconf_err *);
@@ -271,6 +277,7 @@ struct fwconf_unit {
 	enum fwconf_soft soft;
 	char	*enable_file, *enable_key;	/* NULL: always on */
 	bool	 secret;
+	bool	 disabled;	/* taken out by a drop-in; never loaded */
 	char	*definition;	/* canonical text of all the above */
 };
 

@@ -76,9 +76,10 @@ put_schema(const struct fwconf_schema *s)
 		put_field("help", k->help);
 		put_field("warn_value", k->warn_value);
 		put_field("warning", k->warning);
-		printf("\t\t.empty_ok = %s, .advanced = %s,\n",
+		printf("\t\t.empty_ok = %s, .advanced = %s, .listen = %s,\n",
 		    k->empty_ok ? "true" : "false",
-		    k->advanced ? "true" : "false");
+		    k->advanced ? "true" : "false",
+		    k->listen ? "true" : "false");
 		fputs("\t},\n", stdout);
 	}
 	printf("};\n\nstatic const struct fwconf_rule %s_rules[] = {\n",
@@ -171,6 +172,9 @@ put_mdoc(const struct fwconf_schema *s)
 		put_text(k->help, false);
 		if (k->reserved != NULL)
 			printf("Refused: %s.\n", k->reserved);
+		if (k->listen)
+			printf("A service listens on it: no other port key of "
+			    "any tool may hold the same port.\n");
 		if (k->warning != NULL) {
 			printf("Setting\n.Ql %s=%s\nwarns:\n", k->name,
 			    k->warn_value);
@@ -225,7 +229,11 @@ main(int argc, char *argv[])
 	    "\tfor (i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++)\n"
 	    "\t\tif (strcmp(schemas[i].name, name) == 0)\n"
 	    "\t\t\treturn &schemas[i];\n"
-	    "\treturn NULL;\n}\n");
+	    "\treturn NULL;\n}\n\n"
+	    "const struct fwconf_schema *\n"
+	    "fwconf_schema_builtin_all(size_t *n)\n{\n"
+	    "\t*n = sizeof(schemas) / sizeof(schemas[0]);\n"
+	    "\treturn schemas;\n}\n");
 	for (i = 1; i < argc; i++)
 		fwconf_schema_free(s[i]);
 	free(s);

@@ -14,6 +14,7 @@
  *		warn_on  = VALUE          # setting VALUE prints warning
  *		warning  = "..."
  *		advanced = false          # hidden from the short listing
+ *		listen   = false          # port: a service listens on it
  *	}
  *	rule {
  *		kind = less | requires | differ
@@ -44,6 +45,7 @@ static cfg_opt_t key_opts[] = {
 	CFG_STR("warn_on", NULL, CFGF_NODEFAULT),
 	CFG_STR("warning", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("advanced", cfg_false, CFGF_NONE),
+	CFG_BOOL("listen", cfg_false, CFGF_NONE),
 	CFG_END()
 };
 
@@ -100,6 +102,10 @@ load_key(struct fwconf_key *k, cfg_t *sec, const char *file,
 		    file, name, type ? "unknown" : "no", type ? type : "");
 	k->empty_ok = cfg_getbool(sec, "empty");
 	k->advanced = cfg_getbool(sec, "advanced");
+	k->listen = cfg_getbool(sec, "listen");
+	if (k->listen && k->type != FWCONF_PORT)
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: key %s: only a port can be listened on", file, name);
 	k->min = cfg_size(sec, "min") ? cfg_getint(sec, "min") : 0;
 	k->max = cfg_size(sec, "max") ? cfg_getint(sec, "max") :
 	    k->type == FWCONF_STRING ? 255 : 0;

@@ -15,6 +15,12 @@
  *	}
  *
  * A unit gives render/target/mode directly or in file sections, not both.
+ *
+ * A unit of units.d whose name is already known is a drop-in, as with
+ * systemd: the fields it gives replace those of the known unit, the
+ * others are kept; a command given as '' is removed; file sections (or
+ * render and target) replace all of its files; `disabled = yes` takes the
+ * unit out of the catalogue.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -45,7 +51,8 @@ static cfg_opt_t unit_opts[] = {
 	CFG_STR("stop", NULL, CFGF_NODEFAULT),
 	CFG_STR("soft", NULL, CFGF_NODEFAULT),
 	CFG_STR("enable", NULL, CFGF_NODEFAULT),
-	CFG_BOOL("secret", cfg_false, CFGF_NONE),
+	CFG_BOOL("secret", cfg_false, CFGF_NODEFAULT),
+	CFG_BOOL("disabled", cfg_false, CFGF_NODEFAULT),
 	CFG_END()
 };
 
@@ -106,9 +113,16 @@ load_file(struct fwconf_unit_file *f, const char *name, const char *render,
     const char *target, const char *mode, const char *unit,
     const char *origin, struct fwconf_err *e)
 {
-	f->name = strdup(name);
-	f->render = render != NULL ? strdup(render) : NULL;
-	f->target = target != NULL ? strdup(target) : NULL;
+	char *n = strdup(name), *r = render ? strdup(render) : NULL;
+	char *t = target ? strdup(target) : NULL;
+
+	/* f may be amended in place: its old strings may be these ones. */
+	free(f->name);
+	free(f->render);
+	free(f->target);
+	f->name = n;
+	f->render = r;
+	f->target = t;
 	if (f->name == NULL)
 		return fwconf_fail_errno(e, "%s", origin);
 	if (render == NULL || target == NULL)
@@ -126,29 +140,71 @@ load_file(struct fwconf_unit_file *f, const char *name, const char *render,
 	return 0;
 }
 
+static void
+free_files(struct fwconf_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nfiles; i++) {
+		free(u->files[i].name);
+		free(u->files[i].render);
+		free(u->files[i].target);
+	}
+	free(u->files);
+	u->files = NULL;
+	u->nfiles = 0;
+}
+
+/*
+ * The files of a unit: file sections, or render/target/mode given
+ * directly.  A drop-in that gives only some of render, target and mode
+ * changes them in the one file of the unit it amends.
+ */
 static int
-load_files(struct fwconf_unit *u, cfg_t *sec, const char *origin,
+load_files(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
     struct fwconf_err *e)
 {
+	const char *render = cfg_getstr(sec, "render");
+	const char *target = cfg_getstr(sec, "target");
+	const char *mode = cfg_getstr(sec, "mode");
 	unsigned int i, n = cfg_size(sec, "file");
-	cfg_t *f;
+	struct fwconf_unit_file *f;
+	char mbuf[8];
+	cfg_t *fs;
 
-	if (n > 0 && (cfg_getstr(sec, "render") || cfg_getstr(sec, "target")))
+	if (n > 0 && (render != NULL || target != NULL || mode != NULL))
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: give "
 		    "render and target, or file sections, not both", origin,
 		    u->name);
+	if (n == 0 && render == NULL && target == NULL && mode == NULL) {
+		if (dropin)
+			return 0;
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: needs "
+		    "render and target, or file sections", origin, u->name);
+	}
+	if (n == 0 && dropin && (render == NULL || target == NULL)) {
+		/* A part of the one file changes. */
+		if (u->nfiles != 1)
+			return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s has %zu "
+			    "files: amend them in file sections", origin,
+			    u->name, u->nfiles);
+		f = &u->files[0];
+		snprintf(mbuf, sizeof(mbuf), "%04o", (unsigned int)f->mode);
+		return load_file(f, f->name, render ? render : f->render,
+		    target ? target : f->target, mode ? mode : mbuf, u->name,
+		    origin, e) ;
+	}
+	free_files(u);
 	u->nfiles = n > 0 ? n : 1;
 	if ((u->files = calloc(u->nfiles, sizeof(*u->files))) == NULL)
 		return fwconf_fail_errno(e, "%s", origin);
 	if (n == 0)
-		return load_file(&u->files[0], u->name, cfg_getstr(sec,
-		    "render"), cfg_getstr(sec, "target"), cfg_getstr(sec,
-		    "mode") ? cfg_getstr(sec, "mode") : "0644", u->name, origin,
-		    e);
+		return load_file(&u->files[0], u->name, render, target,
+		    mode ? mode : "0644", u->name, origin, e);
 	for (i = 0; i < n; i++) {
-		f = cfg_getnsec(sec, "file", i);
-		if (load_file(&u->files[i], cfg_title(f), cfg_getstr(f,
-		    "render"), cfg_getstr(f, "target"), cfg_getstr(f, "mode"),
+		fs = cfg_getnsec(sec, "file", i);
+		if (load_file(&u->files[i], cfg_title(fs), cfg_getstr(fs,
+		    "render"), cfg_getstr(fs, "target"), cfg_getstr(fs, "mode"),
 		    u->name, origin, e) == -1)
 			return -1;
 	}
@@ -248,15 +304,10 @@ free_unit(struct fwconf_unit *u)
 {
 	size_t i;
 
-	for (i = 0; i < u->ninputs; i++)
+	for (i = 0; u->inputs != NULL && i < u->ninputs; i++)
 		free(u->inputs[i]);
-	for (i = 0; i < u->nfiles; i++) {
-		free(u->files[i].name);
-		free(u->files[i].render);
-		free(u->files[i].target);
-	}
+	free_files(u);
 	free(u->inputs);
-	free(u->files);
 	free(u->name);
 	free(u->origin);
 	free(u->check);
@@ -270,37 +321,104 @@ free_unit(struct fwconf_unit *u)
 	memset(u, 0, sizeof(*u));
 }
 
+static char *
+dup_or_null(const char *s, bool *failed)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*failed = true;
+	return d;
+}
+
+/* A deep copy, for a drop-in to amend. */
 static int
-load_unit(struct fwconf_unit *u, cfg_t *sec, const char *origin,
+copy_unit(struct fwconf_unit *to, const struct fwconf_unit *from)
+{
+	bool failed = false;
+	size_t i;
+
+	memset(to, 0, sizeof(*to));
+	to->name = dup_or_null(from->name, &failed);
+	to->origin = dup_or_null(from->origin, &failed);
+	to->ninputs = from->ninputs;
+	to->inputs = calloc(from->ninputs + 1, sizeof(*to->inputs));
+	to->nfiles = from->nfiles;
+	to->files = calloc(from->nfiles + 1, sizeof(*to->files));
+	if (to->inputs == NULL || to->files == NULL)
+		return -1;
+	for (i = 0; i < from->ninputs; i++)
+		to->inputs[i] = dup_or_null(from->inputs[i], &failed);
+	for (i = 0; i < from->nfiles; i++) {
+		to->files[i].name = dup_or_null(from->files[i].name, &failed);
+		to->files[i].render = dup_or_null(from->files[i].render,
+		    &failed);
+		to->files[i].target = dup_or_null(from->files[i].target,
+		    &failed);
+		to->files[i].mode = from->files[i].mode;
+	}
+	to->check = dup_or_null(from->check, &failed);
+	to->reload = dup_or_null(from->reload, &failed);
+	to->restart = dup_or_null(from->restart, &failed);
+	to->start = dup_or_null(from->start, &failed);
+	to->stop = dup_or_null(from->stop, &failed);
+	to->soft = from->soft;
+	to->enable_file = dup_or_null(from->enable_file, &failed);
+	to->enable_key = dup_or_null(from->enable_key, &failed);
+	to->secret = from->secret;
+	to->disabled = from->disabled;
+	return failed ? -1 : 0;
+}
+
+/* A command given replaces the old one; given as '', it is removed. */
+static int
+load_command(char **field, cfg_t *sec, const char *opt)
+{
+	const char *v;
+
+	if (cfg_size(sec, opt) == 0)
+		return 0;
+	free(*field);
+	*field = NULL;
+	if ((v = cfg_getstr(sec, opt)) == NULL || *v == '\0')
+		return 0;
+	return (*field = strdup(v)) == NULL ? -1 : 0;
+}
+
+static int
+load_inputs(struct fwconf_unit *u, cfg_t *sec, const char *origin,
     struct fwconf_err *e)
 {
-	const char *soft = cfg_getstr(sec, "soft");
-	unsigned int i;
+	unsigned int i, n = cfg_size(sec, "inputs");
 
-	u->name = strdup(cfg_title(sec));
-	u->origin = strdup(origin);
-	if (u->name == NULL || u->origin == NULL)
-		return fwconf_fail_errno(e, "%s", origin);
-	if (!valid_name(u->name))
-		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %.64s: a name "
-		    "is lower case letters, digits, - and _", origin, u->name);
-	u->ninputs = cfg_size(sec, "inputs");
-	if ((u->inputs = calloc(u->ninputs + 1, sizeof(*u->inputs))) == NULL)
-		return fwconf_fail_errno(e, "%s", origin);
+	if (n == 0)
+		return 0;
 	for (i = 0; i < u->ninputs; i++)
+		free(u->inputs[i]);
+	free(u->inputs);
+	u->ninputs = n;
+	if ((u->inputs = calloc(n + 1, sizeof(*u->inputs))) == NULL)
+		return fwconf_fail_errno(e, "%s", origin);
+	for (i = 0; i < n; i++)
 		if ((u->inputs[i] = strdup(cfg_getnstr(sec, "inputs", i))) ==
 		    NULL || !valid_name(u->inputs[i]))
 			return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: "
 			    "input %s: not a settings file name", origin,
 			    u->name, cfg_getnstr(sec, "inputs", i));
-	if (load_files(u, sec, origin, e) == -1)
-		return -1;
-	u->check = fwconf_cfg_dup(sec, "check");
-	u->reload = fwconf_cfg_dup(sec, "reload");
-	u->restart = fwconf_cfg_dup(sec, "restart");
-	u->start = fwconf_cfg_dup(sec, "start");
-	u->stop = fwconf_cfg_dup(sec, "stop");
-	u->secret = cfg_getbool(sec, "secret");
+	return 0;
+}
+
+static int
+load_soft(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
+    struct fwconf_err *e)
+{
+	const char *soft = cfg_getstr(sec, "soft");
+	unsigned int i;
+
+	if (soft == NULL && dropin)
+		return 0;
 	for (i = 0; i < 3; i++)
 		if (soft != NULL && strcmp(soft, soft_names[i]) == 0)
 			break;
@@ -308,9 +426,53 @@ load_unit(struct fwconf_unit *u, cfg_t *sec, const char *origin,
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: soft must "
 		    "be reload, restart or defer", origin, u->name);
 	u->soft = (enum fwconf_soft)i;
-	if (check_commands(u, origin, e) == -1 ||
-	    load_enable(u, cfg_getstr(sec, "enable"), origin, e) == -1)
+	return 0;
+}
+
+/*
+ * A unit from its section: u is zeroed for a new unit, or a copy of the
+ * known unit of that name that this drop-in amends.
+ */
+static int
+load_unit(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
+    struct fwconf_err *e)
+{
+	const char *cmds[] = { "check", "reload", "restart", "start", "stop" };
+	char **fields[] = { &u->check, &u->reload, &u->restart, &u->start,
+	    &u->stop };
+	const char *enable = cfg_getstr(sec, "enable");
+	size_t i;
+
+	free(u->name);
+	free(u->origin);
+	u->name = strdup(cfg_title(sec));
+	u->origin = strdup(origin);
+	if (u->name == NULL || u->origin == NULL)
+		return fwconf_fail_errno(e, "%s", origin);
+	if (!valid_name(u->name))
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %.64s: a name "
+		    "is lower case letters, digits, - and _", origin, u->name);
+	if (load_inputs(u, sec, origin, e) == -1 ||
+	    load_files(u, sec, dropin, origin, e) == -1)
 		return -1;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (load_command(fields[i], sec, cmds[i]) == -1)
+			return fwconf_fail_errno(e, "%s", origin);
+	if (cfg_size(sec, "secret") > 0)
+		u->secret = cfg_getbool(sec, "secret");
+	if (cfg_size(sec, "disabled") > 0)
+		u->disabled = cfg_getbool(sec, "disabled");
+	if (load_soft(u, sec, dropin, origin, e) == -1 ||
+	    check_commands(u, origin, e) == -1)
+		return -1;
+	if (enable != NULL) {
+		free(u->enable_file);
+		free(u->enable_key);
+		u->enable_file = u->enable_key = NULL;
+		if (*enable != '\0' && load_enable(u, enable, origin, e) == -1)
+			return -1;
+	}
+	free(u->definition);
 	if (make_definition(u) == -1)
 		return fwconf_fail_errno(e, "%s", origin);
 	return 0;
@@ -340,10 +502,11 @@ int
 fwconf_units_parse(struct fwconf_units *us, const char *text,
     const char *origin, struct fwconf_err *e)
 {
+	const struct fwconf_unit *known;
 	struct fwconf_unit u;
 	struct fwconf_err local;
 	unsigned int i;
-	cfg_t *cfg;
+	cfg_t *cfg, *sec;
 	int r = 0;
 
 	if (e == NULL)
@@ -352,8 +515,11 @@ fwconf_units_parse(struct fwconf_units *us, const char *text,
 		return fwconf_fail_errno(e, "cfg_init");
 	r = fwconf_cfg_parse(cfg, text, origin, e);
 	for (i = 0; r == 0 && i < cfg_size(cfg, "unit"); i++) {
+		sec = cfg_getnsec(cfg, "unit", i);
+		known = fwconf_unit_find(us, cfg_title(sec));
 		memset(&u, 0, sizeof(u));
-		if (load_unit(&u, cfg_getnsec(cfg, "unit", i), origin, e) == -1 ||
+		if ((known != NULL && copy_unit(&u, known) == -1) ||
+		    load_unit(&u, sec, known != NULL, origin, e) == -1 ||
 		    add_unit(us, &u) == -1) {
 			if (e->msg[0] == '\0')
 				fwconf_fail_errno(e, "%s", origin);
@@ -390,6 +556,20 @@ conf_file(const struct dirent *de)
 	    strcmp(de->d_name + n - 5, ".conf") == 0;
 }
 
+/* Units switched off by `disabled = yes` leave the catalogue. */
+static void
+drop_disabled(struct fwconf_units *us)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < us->n; i++)
+		if (us->v[i].disabled)
+			free_unit(&us->v[i]);
+		else
+			us->v[j++] = us->v[i];
+	us->n = j;
+}
+
 int
 fwconf_units_load(struct fwconf_units *us, struct fwconf_err *e)
 {
@@ -413,6 +593,8 @@ fwconf_units_load(struct fwconf_units *us, struct fwconf_err *e)
 		free(names[i]);
 	}
 	free(names);
+	if (r == 0)
+		drop_disabled(us);
 	return r;
 }
 

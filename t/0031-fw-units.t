@@ -21,18 +21,8 @@ check 'check-hosts refuses a hosts file dnsmasq cannot read' '
 	has err "bad address at .*hosts line 1" &&
 	printf "10.0.0.3\tgood.x good\n" >hosts && "$FW_DATADIR/check-hosts" hosts'
 
-# From here on only our units: every shipped one is replaced by a no-op.
-for u in dnsmasq dns-hosts sshd; do
-	cat >>"$units/00-quiet.conf" <<X
-unit $u {
-	render = 'echo $u'
-	target = '/etc/quiet/$u'
-	check = 'true'
-	reload = 'true'
-	soft = reload
-}
-X
-done
+# From here on only our units: every shipped one is switched off.
+only_units
 
 cat >"$units/multi.conf" <<X
 unit multi {

@@ -15,22 +15,9 @@ fi
 cleanup() { umount -l "$full" 2>/dev/null || :; }
 FW_ROOT=$full
 export FW_ROOT
-mkdir -p "$full/etc/mpfw/units.d"
+settings=$full/etc/mpfw
+only_units dns-hosts
 cat >"$full/etc/mpfw/units.d/test.conf" <<X
-unit dnsmasq {
-	render = 'echo dnsmasq'
-	target = '/etc/quiet/dnsmasq'
-	check = 'true'
-	reload = 'true'
-	soft = reload
-}
-unit sshd {
-	render = 'echo sshd'
-	target = '/etc/quiet/sshd'
-	check = 'true'
-	reload = 'true'
-	soft = reload
-}
 unit dns-hosts {
 	inputs = {services, dns}
 	render = 'fw-dns render'

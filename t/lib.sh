@@ -89,3 +89,17 @@ wait_for() {
 		sleep 0.05
 	done
 }
+
+# only_units NAME...: every shipped unit but those named is switched off
+# by a drop-in (fw-units(5) `disabled`), so the test sees only the daemons
+# it started.  Call it once, before the test's own units.d files.
+only_units() {
+	mkdir -p "$settings/units.d"
+	for _u in $(awk '/^unit [a-z0-9_-]+ *\{/ { print $2 }' \
+	    "$FW_DATADIR/units.conf"); do
+		case " $* " in
+		*" $_u "*) ;;
+		*) printf 'unit %s {\n\tdisabled = yes\n}\n' "$_u" ;;
+		esac
+	done >"$settings/units.d/00-only.conf"
+}

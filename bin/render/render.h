@@ -1,0 +1,36 @@
+/*
+ * render.h: the daemons' file formats, one file per daemon (DESIGN.md,
+ * "Renderers"): bin/render/DAEMON.c has one function per file it writes,
+ * taking settings that were all validated, and a FILE *.  Someone who
+ * wonders what mpfw writes into a daemon's file opens one file.
+ */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include <stdio.h>
+
+#include "fwconf.h"
+
+/* common.c */
+void	 render_header(FILE *, const char *command, const char *from);
+int	 render_root_ok(struct fwconf_err *);
+const char *render_get(const struct fwconf_settings *, const char *key);
+int	 render_yes(const struct fwconf_settings *, const char *key);
+
+/* dnsmasq.c */
+#define DNSMASQ_HOSTS "/etc/dnsmasq-mpfw.hosts"
+int	 render_dnsmasq_conf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+/* The local DNS entries as an addn-hosts file; the firewall's own first. */
+struct dns_firewall {
+	const char *hostname, *domain, *lan_ip;
+};
+void	 render_dnsmasq_hosts_head(const struct dns_firewall *, FILE *);
+void	 render_dnsmasq_host(const struct dns_firewall *, const char *name,
+	    const char *addr, FILE *);
+
+/* sshd.c */
+int	 render_sshd_config(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
+#endif
