@@ -69,8 +69,9 @@ esac
 X
 chmod +x "$tmp/dnsmasqctl" "$tmp/sshdctl"
 
-# The shipped units, with the service control pointed at these daemons.
-mkdir -p "$settings/units.d"
+# The shipped units, with the service control pointed at these daemons;
+# the others are switched off.
+only_units dnsmasq dns-hosts sshd
 cat >"$settings/units.d/test.conf" <<X
 unit dnsmasq {
 	inputs  = {services}
