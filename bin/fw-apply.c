@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <sha2.h>
 #include <signal.h>
@@ -48,6 +49,7 @@ struct job {
 	size_t	 nchanged;
 	enum action action;
 	bool	 tried, ran;		/* its action was tried, and ran */
+	gid_t	 gid;			/* of its installed files, or -1 */
 };
 
 struct apply {
@@ -481,6 +483,33 @@ undo(struct apply *a, size_t installed_jobs)
 	}
 }
 
+/* A secret unit's files are never world-readable; 0600 unless a group
+ * of the unit's reads them. */
+static mode_t
+installed_mode(const struct fwconf_unit *u, size_t file)
+{
+	if (!u->secret)
+		return u->files[file].mode;
+	return u->group != NULL ? u->files[file].mode & 0660 : 0600;
+}
+
+/* The unit's group, looked up before anything is installed. */
+static bool
+resolve_group(struct job *j)
+{
+	struct group *gr;
+
+	j->gid = (gid_t)-1;
+	if (j->u->group == NULL)
+		return true;
+	if ((gr = getgrnam(j->u->group)) == NULL) {
+		warnx("%s: group %s: no such group", j->u->name, j->u->group);
+		return false;
+	}
+	j->gid = gr->gr_gid;
+	return true;
+}
+
 static bool
 install_job(const struct job *j)
 {
@@ -500,8 +529,7 @@ install_job(const struct job *j)
 		}
 		if ((r = fwconf_mkdirs_parent(installed, &e)) == 0)
 			r = fwconf_write_atomic(installed, buf, len,
-			    j->u->secret ? 0600 : j->u->files[i].mode,
-			    (uid_t)-1, (gid_t)-1, &e);
+			    installed_mode(j->u, i), (uid_t)-1, j->gid, &e);
 		free(buf);
 		if (r == -1) {
 			say_error(&e);
@@ -779,7 +807,7 @@ apply(struct apply *a, int argc, char *argv[])
 		return 0;
 	make_stage(a);
 	for (i = 0; i < a->njobs && ok; i++)
-		ok = render_job(a, &a->jobs[i]);
+		ok = resolve_group(&a->jobs[i]) && render_job(a, &a->jobs[i]);
 	/* Check them all, so every broken unit is named at once. */
 	for (i = 0; i < a->njobs && ok; i++)
 		a->jobs[i].action = choose_action(a, &a->jobs[i],

@@ -276,6 +276,7 @@ struct fwconf_unit {
 	char	*check, *reload, *restart, *start, *stop;	/* or NULL */
 	enum fwconf_soft soft;
 	char	*enable_file, *enable_key;	/* NULL: always on */
+	char	*group;		/* the installed files' group, or NULL */
 	bool	 secret;
 	bool	 disabled;	/* taken out by a drop-in; never loaded */
 	char	*definition;	/* canonical text of all the above */

@@ -11,6 +11,7 @@
  *		reload  = '...'    restart = '...'    start = '...'   stop = '...'
  *		soft    = reload | restart | defer
  *		enable  = 'services.dns'
+ *		group   = 'nut'    # the files' group; owner root
  *		secret  = false
  *	}
  *
@@ -51,6 +52,7 @@ static cfg_opt_t unit_opts[] = {
 	CFG_STR("stop", NULL, CFGF_NODEFAULT),
 	CFG_STR("soft", NULL, CFGF_NODEFAULT),
 	CFG_STR("enable", NULL, CFGF_NODEFAULT),
+	CFG_STR("group", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("secret", cfg_false, CFGF_NODEFAULT),
 	CFG_BOOL("disabled", cfg_false, CFGF_NODEFAULT),
 	CFG_END()
@@ -290,6 +292,7 @@ make_definition(struct fwconf_unit *u)
 	ADD("soft %s", soft_names[u->soft]);
 	ADD("enable %s.%s", u->enable_file ? u->enable_file : "",
 	    u->enable_key ? u->enable_key : "");
+	ADD("group %s", u->group ? u->group : "");
 	ADD("secret %d", u->secret);
 #undef ADD
 	u->definition = def;
@@ -317,6 +320,7 @@ free_unit(struct fwconf_unit *u)
 	free(u->stop);
 	free(u->enable_file);
 	free(u->enable_key);
+	free(u->group);
 	free(u->definition);
 	memset(u, 0, sizeof(*u));
 }
@@ -367,6 +371,7 @@ copy_unit(struct fwconf_unit *to, const struct fwconf_unit *from)
 	to->soft = from->soft;
 	to->enable_file = dup_or_null(from->enable_file, &failed);
 	to->enable_key = dup_or_null(from->enable_key, &failed);
+	to->group = dup_or_null(from->group, &failed);
 	to->secret = from->secret;
 	to->disabled = from->disabled;
 	return failed ? -1 : 0;
@@ -458,6 +463,11 @@ load_unit(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (load_command(fields[i], sec, cmds[i]) == -1)
 			return fwconf_fail_errno(e, "%s", origin);
+	if (load_command(&u->group, sec, "group") == -1)
+		return fwconf_fail_errno(e, "%s", origin);
+	if (u->group != NULL && !valid_name(u->group))
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: group %.64s: "
+		    "not a group name", origin, u->name, u->group);
 	if (cfg_size(sec, "secret") > 0)
 		u->secret = cfg_getbool(sec, "secret");
 	if (cfg_size(sec, "disabled") > 0)
