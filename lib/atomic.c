@@ -35,7 +35,7 @@ fwconf_read_all(const char *path, char **bufp, size_t *lenp, struct stat *stp,
 
 	*bufp = NULL;
 	*lenp = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = fwconf_open(path, O_RDONLY, 0)) == -1) {
 		if (errno == ENOENT)
 			return 1;
 		return fwconf_fail_errno(e, "%s", path);
@@ -78,44 +78,52 @@ fail:
 	return -1;
 }
 
-static int
-split_path(const char *path, char *dir, size_t dirsz, const char **base)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n;
-
-	if (slash == NULL) {
-		strlcpy(dir, ".", dirsz);
-		*base = path;
-		return 0;
-	}
-	n = slash == path ? 1 : (size_t)(slash - path);
-	if (n >= dirsz)
-		return -1;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	*base = slash + 1;
-	return 0;
-}
-
 /* Remove temporary files of base that a killed writer left in dir. */
 static void
-sweep_stale(const char *dir, const char *base)
+sweep_stale(int dir, const char *base)
 {
-	char prefix[NAME_MAX + 1], path[PATH_MAX];
+	char prefix[NAME_MAX + 1];
 	struct dirent *de;
 	DIR *d;
 	size_t n;
+	int fd;
 
 	n = (size_t)snprintf(prefix, sizeof(prefix), ".%s" TMP_TAG, base);
-	if (n >= sizeof(prefix) || (d = opendir(dir)) == NULL)
+	if (n >= sizeof(prefix) || (fd = dup(dir)) == -1)
 		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
 	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, prefix, n) == 0 &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    de->d_name) < sizeof(path))
-			unlink(path);
+		if (strncmp(de->d_name, prefix, n) == 0)
+			unlinkat(dir, de->d_name, 0);
 	closedir(d);
+}
+
+/* mkostemp in a directory given by its fd. */
+static int
+temp_in(int dir, const char *base, char *name, size_t size)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char rnd[6];
+	int fd, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		arc4random_buf(rnd, sizeof(rnd));
+		if ((size_t)snprintf(name, size, ".%s" TMP_TAG "%c%c%c%c%c%c",
+		    base, chars[rnd[0] % 36], chars[rnd[1] % 36],
+		    chars[rnd[2] % 36], chars[rnd[3] % 36], chars[rnd[4] % 36],
+		    chars[rnd[5] % 36]) >= size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
 }
 
 static int
@@ -135,18 +143,6 @@ write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int
-fsync_dir(const char *dir)
-{
-	int fd, r;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	r = fsync(fd);
-	close(fd);
-	return r;
-}
-
 /*
  * uid/gid of (uid_t)-1 keep the writer's own; the file gets mode whatever
  * the umask.
@@ -155,20 +151,20 @@ int
 fwconf_write_atomic(const char *path, const char *buf, size_t len,
     mode_t mode, uid_t uid, gid_t gid, struct fwconf_err *e)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX];
+	char tmp[NAME_MAX + 1];
 	const char *base;
-	int fd, saved;
+	int dir, fd, saved;
 
-	if (split_path(path, dir, sizeof(dir), &base) == -1 ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s" TMP_TAG "XXXXXX", dir,
-	    base) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return fwconf_fail_errno(e, "%s", path);
-	}
+	if ((dir = fwconf_open_parent(path, &base)) == -1)
+		return fwconf_fail_errno(e, "%s: not written", path);
 	sweep_stale(dir, base);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+	if ((fd = temp_in(dir, base, tmp, sizeof(tmp))) == -1) {
+		saved = errno;
+		close(dir);
+		errno = saved;
 		return fwconf_fail_errno(e, "%s: cannot create a temporary "
 		    "file", path);
+	}
 	if (fchmod(fd, mode) == -1 ||
 	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    (uid != geteuid() || gid != getegid()) &&
@@ -178,7 +174,8 @@ fwconf_write_atomic(const char *path, const char *buf, size_t len,
 		close(fd);
 		goto fail;
 	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
+	/* A link at path is replaced, never written through. */
+	if (close(fd) == -1 || renameat(dir, tmp, dir, base) == -1) {
 		saved = errno;
 		goto fail;
 	}
@@ -186,11 +183,16 @@ fwconf_write_atomic(const char *path, const char *buf, size_t len,
 	 * The new file is in place; a failed directory fsync means it may not
 	 * survive a crash, which the caller must hear about.
 	 */
-	if (fsync_dir(dir) == -1)
-		return fwconf_fail_errno(e, "%s: fsync of directory", path);
+	if (fsync(dir) == -1) {
+		fwconf_fail_errno(e, "%s: fsync of directory", path);
+		close(dir);
+		return -1;
+	}
+	close(dir);
 	return 0;
 fail:
-	unlink(tmp);
+	unlinkat(dir, tmp, 0);
+	close(dir);
 	errno = saved;
 	return fwconf_fail_errno(e, "%s: not written, the old file is kept",
 	    path);

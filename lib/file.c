@@ -188,6 +188,10 @@ fwconf_file_set(struct fwconf_file *f, const char *key, const char *value)
 		free(text);
 		return -1;
 	}
+	if (l->text != NULL)		/* it may have been a secret */
+		explicit_bzero(l->text, strlen(l->text));
+	if (l->value != NULL)
+		explicit_bzero(l->value, strlen(l->value));
 	free(l->text);
 	free(l->value);
 	l->text = text;
@@ -206,6 +210,8 @@ fwconf_file_unset(struct fwconf_file *f, const char *key)
 		struct fwconf_line *l = &f->lines[i];
 
 		if (l->key != NULL && strcmp(l->key, key) == 0) {
+			explicit_bzero(l->text, strlen(l->text));
+			explicit_bzero(l->value, strlen(l->value));
 			free(l->text);
 			free(l->key);
 			free(l->value);

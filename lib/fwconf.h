@@ -7,6 +7,7 @@
 #ifndef FWCONF_H
 #define FWCONF_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -37,6 +38,22 @@ int	 fwconf_path(char *buf, size_t size, const char *abspath);
 int	 fwconf_settings_path(char *buf, size_t size, const char *name);
 int	 fwconf_mkdirs(const char *dir, mode_t, struct fwconf_err *);
 int	 fwconf_mkdirs_parent(const char *path, struct fwconf_err *);
+
+/*
+ * path.c: file operations on host paths (ROOT + an absolute path) that
+ * never leave the root: openat2 RESOLVE_IN_ROOT; a last component that is
+ * written, renamed or removed is never followed.  -1 and errno.
+ */
+int	 fwconf_open(const char *path, int flags, mode_t mode);
+int	 fwconf_open_parent(const char *path, const char **base);
+int	 fwconf_lstat(const char *path, struct stat *);
+int	 fwconf_unlink(const char *path);
+int	 fwconf_rename(const char *from, const char *to);
+int	 fwconf_symlink(const char *target, const char *path);
+ssize_t	 fwconf_readlink(const char *path, char *buf, size_t size);
+int	 fwconf_mkdir(const char *path, mode_t);	/* 1: was there */
+int	 fwconf_rm_tree(const char *path);
+DIR	*fwconf_opendir(const char *path);
 
 /* value.c: the value syntax of fwconf(5) */
 bool	 fwconf_value_ok(const char *, struct fwconf_err *, const char *key);

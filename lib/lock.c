@@ -105,8 +105,10 @@ fwconf_lock(struct fwconf_err *e)
 		return fwconf_fail_errno(e, "lock");
 	if (fwconf_mkdirs(dir, 0755, e) == -1)
 		return -1;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
-		return fwconf_fail_errno(e, "%s", path);
+	/* A link there could make the lock a file outside: refused. */
+	if ((fd = fwconf_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644)) == -1)
+		return fwconf_fail_errno(e, "%s%s", path, errno == ELOOP ?
+		    ": a symbolic link, not a lock file" : "");
 	start = now();
 	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {

@@ -3,11 +3,13 @@
  * read-only data under DATADIR (FW_DATADIR, default PREFIX/share/mpfw).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fwconf.h"
 
@@ -87,24 +89,30 @@ fwconf_settings_path(char *buf, size_t size, const char *name)
 	return 0;
 }
 
-/* mkdir -p, new directories get mode; existing ones are left alone. */
+/*
+ * mkdir -p, in the root (path.c); new directories get mode, existing ones
+ * are left alone.  The common case, a directory that exists, costs one
+ * open.
+ */
 int
 fwconf_mkdirs(const char *dir, mode_t mode, struct fwconf_err *e)
 {
 	char path[PATH_MAX];
 	char *p;
+	int fd;
 
 	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path))
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long", dir);
+	if ((fd = fwconf_open(path, O_RDONLY | O_DIRECTORY, 0)) != -1) {
+		close(fd);
+		return 0;
+	}
 	for (p = path + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(path, mode) == 0) {
-			if (chmod(path, mode) == -1)
-				return fwconf_fail_errno(e, "chmod %s", path);
-		} else if (errno != EEXIST)
+		if (fwconf_mkdir(path, mode) == -1)
 			return fwconf_fail_errno(e, "mkdir %s", path);
 		*p = c;
 		if (c == '\0')

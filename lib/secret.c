@@ -3,6 +3,8 @@
  * in ROOT/etc/mpfw/secrets/NAME, same format, directory 0700, file 0600
  * whatever was there before.  Their values are never logged or printed.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +78,32 @@ fwconf_secret_set(struct fwconf_settings *s, const struct fwconf_key *k,
 	return 0;
 }
 
-/* A directory made for a write that failed goes again: no trace left. */
+/*
+ * The secrets directory, made or taken back: a real directory (not a
+ * link), the writer's own (root's) and 0700, whoever had it before.
+ */
+static int
+own_dir(const char *dir, struct fwconf_err *e)
+{
+	int fd, r = 0;
+
+	if (fwconf_mkdirs(dir, 0700, e) == -1)
+		return -1;
+	if ((fd = fwconf_open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) ==
+	    -1)
+		return fwconf_fail_errno(e, "%s%s", dir, errno == ENOTDIR ||
+		    errno == ELOOP ? ": not a directory of its own" : "");
+	if (fchown(fd, geteuid(), getegid()) == -1 || fchmod(fd, 0700) == -1)
+		r = fwconf_fail_errno(e, "%s", dir);
+	close(fd);
+	return r;
+}
+
+/*
+ * A secrets file is the writer's own and 0600 whatever it was before: a
+ * user who owned it must not read the next secret.  A directory made for
+ * a write that failed goes again: no trace left.
+ */
 int
 fwconf_secrets_write(struct fwconf_settings *s, struct fwconf_err *e)
 {
@@ -88,15 +115,16 @@ fwconf_secrets_write(struct fwconf_settings *s, struct fwconf_err *e)
 		return 0;
 	if (fwconf_path(dir, sizeof(dir), "/etc/mpfw/secrets") == -1)
 		return fwconf_fail_errno(e, "secrets");
-	made = stat(dir, &st) == -1;
-	if (fwconf_mkdirs(dir, 0700, e) == -1)
-		return -1;
-	s->secrets.mode = 0600;
-	if (chmod(dir, 0700) == -1)
-		fwconf_fail_errno(e, "%s", dir);
-	else if (fwconf_file_write(&s->secrets, 0600, e) == 0)
-		return 0;
+	made = fwconf_lstat(dir, &st) == -1;
+	if (own_dir(dir, e) == 0) {
+		s->secrets.exists = true;
+		s->secrets.mode = 0600;
+		s->secrets.uid = geteuid();
+		s->secrets.gid = getegid();
+		if (fwconf_file_write(&s->secrets, 0600, e) == 0)
+			return 0;
+	}
 	if (made)
-		rmdir(dir);
+		fwconf_rm_tree(dir);
 	return -1;
 }

@@ -105,6 +105,14 @@ fwconf_settings_close(struct fwconf_settings *s)
 	free(s->invalid);
 	free_changes(s);
 	fwconf_file_free(&s->file);
+	/* No freed page may hold a password. */
+	for (i = 0; i < s->secrets.nlines; i++) {
+		explicit_bzero(s->secrets.lines[i].text,
+		    strlen(s->secrets.lines[i].text));
+		if (s->secrets.lines[i].value != NULL)
+			explicit_bzero(s->secrets.lines[i].value,
+			    strlen(s->secrets.lines[i].value));
+	}
 	fwconf_file_free(&s->secrets);
 	memset(s, 0, sizeof(*s));
 }
