@@ -551,6 +551,28 @@ cmd_render(int argc, char *argv[])
 	return 0;
 }
 
+/* Hidden, for fw-apply import: every entry by the rules; exit 1 if any
+ * is refused, each said. */
+static int
+cmd_verify(int argc, char *argv[])
+{
+	struct fwconf_table t;
+	struct firewall fw;
+	size_t i;
+	int bad = 0;
+
+	(void)argc;
+	(void)argv;
+	read_firewall(&fw);
+	open_table(&t);
+	for (i = 0; i < t.nrecs; i++)
+		if (!record_ok(&t, &t.recs[i], &fw, false))
+			bad = 1;
+	fwconf_table_free(&t);
+	fwconf_settings_close(&fw.svc);
+	return bad;
+}
+
 static const struct verb verbs[] = {
 	{ "list", cmd_list, "[pattern]", 0, 1, 0 },
 	{ "add", cmd_add, "name [address]", 1, 2, 0 },
@@ -558,6 +580,7 @@ static const struct verb verbs[] = {
 	{ "del", cmd_del, "name ... | del -", 1, -1, 0 },
 	{ "import", cmd_import, "[-r] [file | -]", 0, -1, VERB_OPTIONS },
 	{ "render", cmd_render, "", 0, 0, 0 },
+	{ "verify", cmd_verify, "", 0, 0, VERB_HIDDEN },
 	{ NULL, NULL, NULL, 0, 0, 0 }
 };
 

@@ -699,6 +699,39 @@ cmd_render(int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * Hidden, for fw-apply import: the settings file and its secrets as a
+ * whole, every value and every rule; each fault said; exit 1 if any.
+ */
+static int
+cmd_verify(int argc, char *argv[])
+{
+	struct fwconf_settings s;
+	struct fwconf_err e;
+	size_t i;
+	int bad = 0;
+
+	(void)argc;
+	(void)argv;
+	kv_open(&s);
+	if (fwconf_secrets_load(&s, &e) == -1)
+		die(&e);
+	for (i = 0; i < schema->nkeys; i++)
+		if (fwconf_settings_invalid(&s, &schema->keys[i]) != NULL) {
+			warnx("%s", fwconf_settings_invalid(&s,
+			    &schema->keys[i]));
+			bad = 1;
+		}
+	if (!bad && (fwconf_settings_check_rules(&s, false, &e) == -1 ||
+	    fwconf_ports_check(&s, true, &e) == -1 ||
+	    (tool->check != NULL && tool->check(&s, true, &e) == -1))) {
+		warnx("%s", e.msg);
+		bad = 1;
+	}
+	fwconf_settings_close(&s);
+	return bad;
+}
+
 static const struct verb kv_verbs[] = {
 	{ "show", cmd_show, "[key ...]", 0, -1, 0 },
 	{ "get", cmd_get, "key", 1, 1, 0 },
@@ -710,6 +743,7 @@ static const struct verb kv_verbs[] = {
 	{ "describe", cmd_describe, "key ...", 1, -1, 0 },
 	{ "passwd", cmd_passwd, "key", 1, 1, 0 },
 	{ "render", cmd_render, "file", 1, 1, 0 },
+	{ "verify", cmd_verify, "", 0, 0, VERB_HIDDEN },
 	{ NULL, NULL, NULL, 0, 0, 0 }
 };
 

@@ -1,19 +1,23 @@
 /*
- * run.c: a unit's commands run with /bin/sh -c, stdin from /dev/null,
- * FW_ROOT and FW_DATADIR exported, %f %t %d replaced by shell-quoted
- * paths.  What they print is kept to show when they fail.  A command that
- * outlives FW_APPLY_TIMEOUT seconds (default 120) is killed with its
- * process group, so a hung reload cannot hold the lock for ever.
+ * run.c: a unit's commands.  A command of plain words (letters, digits,
+ * blanks and _./%=:,@+-) runs without a shell, its words split on blanks;
+ * any other runs with /bin/sh -c, %f %t %d then replaced by shell-quoted
+ * paths.  Either way: stdin from /dev/null, FW_ROOT and FW_DATADIR
+ * exported, a process group of its own.  What it prints is kept to show
+ * when it fails.  A command that outlives FW_APPLY_TIMEOUT seconds
+ * (default 120) is killed with its process group, so a hung reload cannot
+ * hold the lock for ever.  Commands may run side by side: run_start, then
+ * run_finish each.
  */
 #include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
 
-#include <poll.h>
-
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,15 +39,30 @@ run_setup(void)
 	const char *root = fwconf_root(), *t = getenv("FW_APPLY_TIMEOUT");
 	char *end;
 
+	/* FW_APPLYING: the commands run under fw-apply's lock and must
+	 * not try to settle a countdown themselves. */
 	if (setenv("FW_ROOT", *root ? root : "/", 1) == -1 ||
-	    setenv("FW_DATADIR", fwconf_datadir(), 1) == -1)
+	    setenv("FW_DATADIR", fwconf_datadir(), 1) == -1 ||
+	    setenv("FW_APPLYING", "1", 1) == -1)
 		err(FWCONF_SYSTEM, "setenv");
 	if (t != NULL && *t != '\0') {
+		errno = 0;
 		timeout_secs = strtod(t, &end);
-		if (*end != '\0' || timeout_secs <= 0)
+		if (errno != 0 || end == t || *end != '\0' ||
+		    !isfinite(timeout_secs) || timeout_secs <= 0 ||
+		    timeout_secs > 86400)
 			errx(FWCONF_USAGE, "FW_APPLY_TIMEOUT=%.40s: must be a "
-			    "number of seconds", t);
+			    "number of seconds above 0, at most 86400", t);
 	}
+}
+
+/* How many checks run side by side: the cores the machine has. */
+long
+run_parallel(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? n : 1;
 }
 
 static void
@@ -68,9 +87,9 @@ append_quoted(char **buf, size_t *len, size_t *cap, const char *s)
 	append(buf, len, cap, "'", 1);
 }
 
-/* The command with its placeholders replaced; units.c allowed only these. */
+/* cmd with its placeholders replaced; units.c allowed only these. */
 static char *
-expand(const char *cmd, const struct run_paths *p)
+expand(const char *cmd, const struct run_paths *p, bool quote)
 {
 	size_t len = 0, cap = strlen(cmd) + 64;
 	char *buf = xmalloc(cap);
@@ -89,9 +108,55 @@ expand(const char *cmd, const struct run_paths *p)
 		}
 		path = *cmd == 'f' ? p->candidate : *cmd == 't' ? p->target :
 		    p->stage;
-		append_quoted(&buf, &len, &cap, path != NULL ? path : "");
+		if (path == NULL)
+			path = "";
+		if (quote)
+			append_quoted(&buf, &len, &cap, path);
+		else
+			append(&buf, &len, &cap, path, strlen(path));
 	}
 	return buf;
+}
+
+/*
+ * Plain words need no shell: five execs for one apply become one.  A
+ * first word with '=' would be an assignment to sh.
+ */
+static bool
+plain(const char *cmd)
+{
+	size_t first = strcspn(cmd, " \t");
+
+	return cmd[strspn(cmd, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+	    "TUVWXYZ0123456789 \t_./%=:,@+-")] == '\0' &&
+	    memchr(cmd, '=', first) == NULL && cmd[strspn(cmd, " \t")] != '\0';
+}
+
+/* The words of a plain command, placeholders replaced, NULL-ended. */
+static char **
+words(const char *cmd, const struct run_paths *p)
+{
+	char **argv = NULL, *copy = xstrdup(cmd), *w, *save = NULL;
+	size_t n = 0;
+
+	for (w = strtok_r(copy, " \t", &save); w != NULL;
+	    w = strtok_r(NULL, " \t", &save)) {
+		argv = xreallocarray(argv, n + 2, sizeof(*argv));
+		argv[n++] = expand(w, p, false);
+	}
+	argv[n] = NULL;
+	free(copy);
+	return argv;
+}
+
+static void
+free_words(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv != NULL && argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
 }
 
 static double
@@ -103,127 +168,177 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int
+run_start(struct run *r, const char *cmd, const struct run_paths *p,
+    const char *stdout_path, mode_t mode, struct fwconf_err *e)
+{
+	char *line = NULL, **argv = NULL;
+	int null;
+
+	memset(r, 0, sizeof(*r));
+	r->out = r->cap = r->pidfd = -1;
+	r->pid = -1;
+	r->stdout_path = stdout_path;
+	if (plain(cmd))
+		argv = words(cmd, p);
+	else
+		line = expand(cmd, p, true);
+	if ((r->cap = memfd_create("mpfw-output", MFD_CLOEXEC)) == -1) {
+		fwconf_fail_errno(e, "memfd_create");
+		goto fail;
+	}
+	if (stdout_path != NULL && (r->out = fwconf_open(stdout_path, O_WRONLY |
+	    O_CREAT | O_TRUNC | O_NOFOLLOW, mode)) == -1) {
+		fwconf_fail_errno(e, "%s", stdout_path);
+		goto fail;
+	}
+	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		fwconf_fail_errno(e, "/dev/null");
+		goto fail;
+	}
+	fflush(NULL);
+	if ((r->pid = fork()) == -1) {
+		fwconf_fail_errno(e, "fork");
+		close(null);
+		goto fail;
+	}
+	if (r->pid == 0) {
+		setpgid(0, 0);
+		if (dup2(null, 0) == -1 || dup2(r->out != -1 ? r->out : r->cap,
+		    1) == -1 || dup2(r->cap, 2) == -1)
+			_exit(127);
+		if (argv != NULL) {
+			execvp(argv[0], argv);
+			dprintf(2, "%s: %s\n", argv[0], strerror(errno));
+			_exit(errno == ENOENT ? 127 : 126);
+		}
+		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
+		_exit(127);
+	}
+	close(null);
+	/* Its group now, so a timeout kills all of it even at once. */
+	setpgid(r->pid, r->pid);
+	r->start = now();
+	r->pidfd = (int)pidfd_open(r->pid, 0);
+	free(line);
+	free_words(argv);
+	return 0;
+fail:
+	if (r->out != -1)
+		close(r->out);
+	if (r->cap != -1)
+		close(r->cap);
+	r->out = r->cap = -1;
+	free(line);
+	free_words(argv);
+	return -1;
+}
+
 /*
  * Wait for pid; past the timeout kill its group.  Its status, or -1.  A
  * pidfd wakes us the moment it exits; polling with naps would notice a
  * command up to a nap late, on every command of every apply.
  */
 static int
-wait_bounded(pid_t pid, bool *timed_out)
+wait_bounded(struct run *r, bool *timed_out)
 {
 	struct timespec nap = { 0, 1000000 };
-	struct pollfd pfd = { .events = POLLIN };
-	double left, start = now();
-	int status, r;
+	struct pollfd pfd = { .fd = r->pidfd, .events = POLLIN };
+	double left;
+	int status, n;
 	pid_t w;
 
 	*timed_out = false;
-	pfd.fd = pidfd_open(pid, 0);
 	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w == -1 && errno != EINTR) {
-			status = -1;
-			break;
-		}
-		left = timeout_secs - (now() - start);
+		w = waitpid(r->pid, &status, WNOHANG);
+		if (w == r->pid)
+			return status;
+		if (w == -1 && errno != EINTR)
+			return -1;
+		left = timeout_secs - (now() - r->start);
 		if (left <= 0) {
-			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			kill(-r->pid, SIGKILL);
+			waitpid(r->pid, &status, 0);
 			*timed_out = true;
-			break;
+			return status;
 		}
 		if (pfd.fd != -1) {
-			r = poll(&pfd, 1, (int)(left * 1000) + 1);
-			if (r == -1 && errno != EINTR) {
-				close(pfd.fd);
+			n = poll(&pfd, 1, (int)(left * 1000) + 1);
+			if (n == -1 && errno != EINTR)
 				pfd.fd = -1;
-			}
-		} else {
-			/* No pidfd (a kernel before 5.3): short naps. */
-			nanosleep(&nap, NULL);
-		}
+		} else
+			nanosleep(&nap, NULL);	/* no pidfd: short naps */
 	}
-	if (pfd.fd != -1)
-		close(pfd.fd);
-	return status;
 }
 
 static char *
 read_capture(int fd)
 {
 	char *buf = xmalloc(OUTPUT_MAX + 1);
-	ssize_t n = pread(fd, buf, OUTPUT_MAX, 0);
+	ssize_t n = fd != -1 ? pread(fd, buf, OUTPUT_MAX, 0) : 0;
 
 	buf[n > 0 ? n : 0] = '\0';
 	return buf;
 }
 
 /*
- * Run cmd.  Its stdout goes to stdout_path (created with mode) when given;
- * what else it prints is returned in *output.  Returns its exit status,
- * or -1 (e filled) when it could not run, died by a signal or timed out.
+ * Wait for a started command.  Returns its exit status, or -1 (e filled)
+ * when it could not run, died by a signal or timed out.  *output is
+ * always set, to what it printed, or "".
  */
 int
-run_command(const char *cmd, const struct run_paths *p,
-    const char *stdout_path, mode_t mode, char **output, struct fwconf_err *e)
+run_finish(struct run *r, char **output, struct fwconf_err *e)
 {
-	char *line = expand(cmd, p);
-	int cap, out = -1, status;
 	bool timed_out;
-	pid_t pid;
+	int status;
 
-	*output = NULL;
-	if ((cap = memfd_create("mpfw-output", MFD_CLOEXEC)) == -1) {
-		free(line);
-		return fwconf_fail_errno(e, "memfd_create");
+	if (r->pid == -1) {
+		*output = xstrdup("");
+		return -1;
 	}
-	if (stdout_path != NULL && (out = open(stdout_path, O_WRONLY | O_CREAT |
-	    O_TRUNC | O_CLOEXEC, mode)) == -1) {
-		fwconf_fail_errno(e, "%s", stdout_path);
-		goto fail;
-	}
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		fwconf_fail_errno(e, "fork");
-		goto fail;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		if (null == -1 || dup2(null, 0) == -1 ||
-		    dup2(out != -1 ? out : cap, 1) == -1 || dup2(cap, 2) == -1)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
-		_exit(127);
-	}
-	status = wait_bounded(pid, &timed_out);
-	*output = read_capture(cap);
+	status = wait_bounded(r, &timed_out);
+	*output = read_capture(r->cap);
 	if (status == -1)
 		fwconf_fail_errno(e, "waitpid");
 	else if (timed_out)
-		fwconf_fail(e, FWCONF_SYSTEM, "timed out after %g seconds "
-		    "(FW_APPLY_TIMEOUT), killed", timeout_secs);
+		fwconf_fail(e, FWCONF_SYSTEM, "timed out after %g second%s "
+		    "(FW_APPLY_TIMEOUT), killed", timeout_secs,
+		    timeout_secs == 1 ? "" : "s");
 	else if (WIFSIGNALED(status))
 		fwconf_fail(e, FWCONF_SYSTEM, "killed by signal %d",
 		    WTERMSIG(status));
 	else {
 		status = WEXITSTATUS(status);
-		if (out != -1 && close(out) == -1) {
-			out = -1;
-			fwconf_fail_errno(e, "%s", stdout_path);
-			goto fail;
+		if (r->out != -1 && close(r->out) == -1) {
+			r->out = -1;
+			fwconf_fail_errno(e, "%s", r->stdout_path);
+			status = -1;
 		}
-		close(cap);
-		free(line);
-		return status;
+		r->out = -1;
+		goto done;
 	}
-fail:
-	if (out != -1)
-		close(out);
-	close(cap);
-	free(line);
-	return -1;
+	status = -1;
+done:
+	if (r->out != -1)
+		close(r->out);
+	if (r->cap != -1)
+		close(r->cap);
+	if (r->pidfd != -1)
+		close(r->pidfd);
+	r->out = r->cap = r->pidfd = -1;
+	r->pid = -1;
+	return status;
+}
+
+int
+run_command(const char *cmd, const struct run_paths *p,
+    const char *stdout_path, mode_t mode, char **output, struct fwconf_err *e)
+{
+	struct run r;
+
+	if (run_start(&r, cmd, p, stdout_path, mode, e) == -1) {
+		*output = xstrdup("");
+		return -1;
+	}
+	return run_finish(&r, output, e);
 }

@@ -13,9 +13,23 @@ struct run_paths {
 	const char *stage;	/* %d */
 };
 
+/* A command started and not yet waited for. */
+struct run {
+	pid_t	 pid;
+	int	 cap;		/* what it prints (stderr, and stdout) */
+	int	 out;		/* its stdout file, or -1 */
+	int	 pidfd;
+	double	 start;
+	const char *stdout_path;
+};
+
 void	 run_setup(void);
+int	 run_start(struct run *, const char *cmd, const struct run_paths *,
+	    const char *stdout_path, mode_t, struct fwconf_err *);
+int	 run_finish(struct run *, char **output, struct fwconf_err *);
 int	 run_command(const char *cmd, const struct run_paths *,
 	    const char *stdout_path, mode_t, char **output,
 	    struct fwconf_err *);
+long	 run_parallel(void);
 
 #endif

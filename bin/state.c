@@ -1,8 +1,9 @@
 /* state.c: the generations of applied state; see state.h. */
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,7 @@
 #include "state.h"
 #include "util.h"
 
-/* Generations kept: so many rollbacks in a row are possible. */
-#define KEEP 5
+#define KEEP_DEFAULT 50
 
 int
 state_dir(char *buf, size_t size, const char *rel)
@@ -26,42 +26,95 @@ state_dir(char *buf, size_t size, const char *rel)
 	return fwconf_path(buf, size, abs);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static char salt[65];
+
+/* The directory, root's alone, and the salt of the secrets' hashes. */
+int
+state_init(struct fwconf_err *e)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
+	char dir[PATH_MAX], path[PATH_MAX], *buf;
+	unsigned char rnd[32];
+	size_t len, i;
+	int r;
+
+	if (state_dir(dir, sizeof(dir), "") == -1 ||
+	    state_dir(path, sizeof(path), "salt") == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
+	if (fwconf_mkdirs(dir, 0700, e) == -1)
+		return -1;
+	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) == -1)
+		return -1;
+	if (r == 0 && len >= 64) {
+		memcpy(salt, buf, 64);
+		free(buf);
+		return 0;
+	}
+	free(buf);
+	arc4random_buf(rnd, sizeof(rnd));
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(salt + 2 * i, 3, "%02x", rnd[i]);
+	return fwconf_write_atomic(path, salt, 64, 0600, (uid_t)-1, (gid_t)-1,
+	    e);
+}
+
+/* ---- tables as maps ---- */
+
+const char *
+tab_get(const struct fwconf_table *t, const char *name)
+{
+	ssize_t i = fwconf_table_find(t, name);
+
+	return i == -1 ? NULL : t->recs[i].value;
+}
+
+/* name's record, deleted or not, or -1. */
+static ssize_t
+find_any(const struct fwconf_table *t, const char *name)
+{
+	size_t lo = 0, hi = t->nrecs, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(name, t->recs[mid].name)) == 0)
+			return (ssize_t)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* Insert, or update (a record deleted earlier comes back). */
+void
+tab_set(struct fwconf_table *t, const char *name, const char *value)
+{
+	ssize_t i = find_any(t, name);
+
+	if (i != -1 && t->recs[i].deleted) {
+		free(t->recs[i].text);
+		t->recs[i].text = NULL;
+		free(t->recs[i].value);
+		t->recs[i].value = xstrdup("");
+		t->recs[i].deleted = false;
+		t->changed = true;
+	}
+	if ((i == -1 ? fwconf_table_insert(t, name, value) :
+	    fwconf_table_update(t, (size_t)i, value)) == -1)
+		err(FWCONF_SYSTEM, NULL);
 }
 
 void
-rm_tree(const char *dir)
+tab_unset(struct fwconf_table *t, const char *name)
 {
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	ssize_t i = fwconf_table_find(t, name);
+
+	if (i != -1)
+		fwconf_table_delete(t, (size_t)i);
 }
 
-/* Under the lock: leftovers of an apply that was killed. */
-void
-state_sweep(void)
-{
-	char dir[PATH_MAX], path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	if (state_dir(dir, sizeof(dir), "") == -1 || (d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if ((strncmp(de->d_name, ".gen.tmp.", 9) == 0 ||
-		    strncmp(de->d_name, "stage.", 6) == 0) &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    de->d_name) < sizeof(path))
-			rm_tree(path);
-	closedir(d);
-}
+/* ---- generations ---- */
 
 static int
 table_at(struct fwconf_table *t, const char *dir, const char *name,
@@ -75,68 +128,83 @@ table_at(struct fwconf_table *t, const char *dir, const char *name,
 	return fwconf_table_read(t, path, e);
 }
 
-int
-state_load(struct gen *g, long n, struct fwconf_err *e)
+static void
+empty_tables(struct gen *g)
 {
-	char name[32], path[PATH_MAX], *buf;
+	g->record.path = xstrdup("");
+	g->tree.path = xstrdup("");
+	g->stamps.path = xstrdup("");
+	g->deferred.path = xstrdup("");
+}
+
+bool
+gen_exists(long n)
+{
+	char name[32], path[PATH_MAX];
 	struct stat st;
-	size_t len;
+
+	snprintf(name, sizeof(name), "gen.%ld", n);
+	return n > 0 && state_dir(path, sizeof(path), name) == 0 &&
+	    fwconf_lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+gen_load(struct gen *g, long n, struct fwconf_err *e)
+{
+	char name[32];
 
 	memset(g, 0, sizeof(*g));
 	g->n = n;
-	pathf(name, sizeof(name), "gen.%ld", n);
-	if (state_dir(g->dir, sizeof(g->dir), n > 0 ? name : "") == -1)
-		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
 	if (n == 0) {
 		/* Nothing applied: empty tables that are never written. */
-		g->stamps.path = xstrdup("");
-		g->deferred.path = xstrdup("");
-		g->manifest.path = xstrdup("");
+		empty_tables(g);
 		return 0;
 	}
-	if (table_at(&g->stamps, g->dir, "stamps", e) == -1 ||
-	    table_at(&g->deferred, g->dir, "deferred", e) == -1 ||
-	    table_at(&g->manifest, g->dir, "manifest", e) == -1)
+	snprintf(name, sizeof(name), "gen.%ld", n);
+	if (state_dir(g->dir, sizeof(g->dir), name) == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
+	if (!gen_exists(n))
+		return fwconf_fail(e, FWCONF_REFUSED, "gen.%ld: no such "
+		    "generation (fw-apply log lists those kept)", n);
+	if (table_at(&g->record, g->dir, "record", e) == -1 ||
+	    table_at(&g->tree, g->dir, "tree", e) == -1 ||
+	    table_at(&g->stamps, g->dir, "stamps", e) == -1 ||
+	    table_at(&g->deferred, g->dir, "deferred", e) == -1)
 		return -1;
-	pathf(path, sizeof(path), "%s/parent", g->dir);
-	if (fwconf_read_all(path, &buf, &len, NULL, e) == 0) {
-		g->parent = strtol(buf, NULL, 10);
-		free(buf);
-		pathf(name, sizeof(name), "gen.%ld", g->parent);
-		if (g->parent > 0 && (state_dir(path, sizeof(path), name) == -1 ||
-		    stat(path, &st) == -1))
-			g->parent = 0;	/* pruned */
-	}
 	return 0;
 }
 
 int
-state_current(struct gen *g, struct fwconf_err *e)
+gen_current(struct gen *g, struct fwconf_err *e)
 {
 	char link[PATH_MAX], target[64];
 	ssize_t n;
 	long num;
+	char *end;
 
 	if (state_dir(link, sizeof(link), "current") == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
-	if ((n = readlink(link, target, sizeof(target) - 1)) == -1) {
+	if ((n = fwconf_readlink(link, target, sizeof(target) - 1)) == -1) {
 		if (errno != ENOENT)
 			return fwconf_fail_errno(e, "%s", link);
-		return state_load(g, 0, e);
+		return gen_load(g, 0, e);
 	}
 	target[n] = '\0';
-	if (sscanf(target, "gen.%ld", &num) != 1 || num <= 0)
+	num = strncmp(target, "gen.", 4) == 0 ? strtol(target + 4, &end, 10) :
+	    0;
+	if (num <= 0 || *end != '\0')
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: points to %s", link,
 		    target);
-	return state_load(g, num, e);
+	return gen_load(g, num, e);
 }
 
 void
-state_free(struct gen *g)
+gen_free(struct gen *g)
 {
+	fwconf_table_free(&g->record);
+	fwconf_table_free(&g->tree);
 	fwconf_table_free(&g->stamps);
 	fwconf_table_free(&g->deferred);
-	fwconf_table_free(&g->manifest);
 }
 
 /* The table read from cur, to be written into the new directory. */
@@ -159,111 +227,39 @@ table_copy(struct fwconf_table *to, const struct gen *cur,
 	return 0;
 }
 
+/* A new generation after cur, in a temporary directory. */
 int
-state_begin(struct gen *next, const struct gen *cur, struct fwconf_err *e)
+gen_begin(struct gen *next, const struct gen *cur, struct fwconf_err *e)
 {
-	char base[PATH_MAX];
+	char dir[PATH_MAX], name[64];
+	unsigned int r = arc4random();
 
 	memset(next, 0, sizeof(*next));
-	if (state_dir(base, sizeof(base), "") == -1 ||
-	    fwconf_mkdirs(base, 0755, e) == -1 ||
-	    (size_t)snprintf(next->dir, sizeof(next->dir), "%s/.gen.tmp.XXXXXX",
-	    base) >= sizeof(next->dir))
-		return fwconf_fail(e, FWCONF_SYSTEM, "%s: cannot make state",
-		    base);
-	if (mkdtemp(next->dir) == NULL)
-		return fwconf_fail_errno(e, "%s", next->dir);
-	chmod(next->dir, 0700);
+	snprintf(name, sizeof(name), ".gen.tmp.%08x", r);
+	if (state_dir(dir, sizeof(dir), name) == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
+	if (fwconf_mkdir(dir, 0700) != 0)
+		return fwconf_fail_errno(e, "%s", dir);
+	strlcpy(next->dir, dir, sizeof(next->dir));
 	next->n = cur->n + 1;
-	next->parent = cur->n;
-	if (table_copy(&next->stamps, cur, next->dir, "stamps", e) == -1 ||
-	    table_copy(&next->deferred, cur, next->dir, "deferred", e) == -1)
+	/* Numbers only grow: a pruned or rolled-over one is never reused. */
+	while (gen_exists(next->n))
+		next->n++;
+	if (table_copy(&next->tree, cur, dir, "tree", e) == -1 ||
+	    table_copy(&next->stamps, cur, dir, "stamps", e) == -1 ||
+	    table_copy(&next->deferred, cur, dir, "deferred", e) == -1)
 		return -1;
-	memset(&next->manifest, 0, sizeof(next->manifest));
-	pathf(base, sizeof(base), "%s/manifest", next->dir);
-	next->manifest.path = xstrdup(base);
-	next->manifest.changed = true;
-	return 0;
-}
-
-/* from -> to, atomically; with keep_mode, to gets from's mode. */
-int
-copy_file(const char *from, const char *to, mode_t mode, bool keep_mode,
-    struct fwconf_err *e)
-{
-	char dir[PATH_MAX], *buf, *slash;
-	struct stat st;
-	size_t len;
-	int r;
-
-	if ((r = fwconf_read_all(from, &buf, &len, &st, e)) != 0)
-		return r == 1 ? fwconf_fail(e, FWCONF_SYSTEM, "%s: missing",
-		    from) : -1;
-	strlcpy(dir, to, sizeof(dir));
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (fwconf_mkdirs(dir, 0755, e) == -1) {
-			free(buf);
-			return -1;
-		}
-	}
-	r = fwconf_write_atomic(to, buf, len, keep_mode ? st.st_mode & 07777 :
-	    mode, (uid_t)-1, (gid_t)-1, e);
-	free(buf);
-	return r;
-}
-
-int
-state_backup(struct gen *g, const char *target, const char *unit,
-    struct fwconf_err *e)
-{
-	char installed[PATH_MAX], backup[PATH_MAX], value[256];
-	struct stat st;
-	bool exists;
-
-	if (fwconf_path(installed, sizeof(installed), target) == -1 ||
-	    (size_t)snprintf(backup, sizeof(backup), "%s/backup%s", g->dir,
-	    target) >= sizeof(backup))
-		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long",
-		    target);
-	exists = lstat(installed, &st) == 0;
-	if (exists && copy_file(installed, backup, 0, true, e) == -1)
-		return -1;
-	pathf(value, sizeof(value), "%s %s", unit, exists ? "replaced" :
-	    "new");
-	if (fwconf_table_find(&g->manifest, target) == -1 &&
-	    fwconf_table_insert(&g->manifest, target, value) == -1)
-		return fwconf_fail_errno(e, "manifest");
-	return 0;
-}
-
-/* The settings file NAME and its secrets, as they are now. */
-int
-state_snapshot(struct gen *g, const char *input, struct fwconf_err *e)
-{
-	char from[PATH_MAX], to[PATH_MAX], dir[PATH_MAX];
-	struct stat st;
-
-	pathf(dir, sizeof(dir), "%s/settings/secrets", g->dir);
-	if (fwconf_mkdirs(dir, 0700, e) == -1)
-		return -1;
-	if (fwconf_settings_path(from, sizeof(from), input) == 0 &&
-	    stat(from, &st) == 0 &&
-	    ((size_t)snprintf(to, sizeof(to), "%s/settings/%s", g->dir,
-	    input) >= sizeof(to) || copy_file(from, to, 0, true, e) == -1))
-		return -1;
-	if (fwconf_secrets_path(from, sizeof(from), input) == 0 &&
-	    stat(from, &st) == 0 &&
-	    ((size_t)snprintf(to, sizeof(to), "%s/settings/secrets/%s", g->dir,
-	    input) >= sizeof(to) || copy_file(from, to, 0600, false, e) == -1))
-		return -1;
+	memset(&next->record, 0, sizeof(next->record));
+	pathf(dir, sizeof(dir), "%s/record", next->dir);
+	next->record.path = xstrdup(dir);
+	next->record.changed = true;
 	return 0;
 }
 
 static int
-fsync_path(const char *path)
+fsync_dir(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+	int fd = fwconf_open(path, O_RDONLY | O_DIRECTORY, 0), r;
 
 	if (fd == -1)
 		return -1;
@@ -272,152 +268,261 @@ fsync_path(const char *path)
 	return r;
 }
 
-/* Point `current` at gen.n (0: remove it), by renaming a new symlink. */
+/* Point `current` at gen.n, by renaming a new symlink over it. */
 static int
 point_current(long n, struct fwconf_err *e)
 {
 	char base[PATH_MAX], link[PATH_MAX], tmp[PATH_MAX], name[32];
 
-	pathf(name, sizeof(name), "gen.%ld", n);
+	snprintf(name, sizeof(name), "gen.%ld", n);
 	if (state_dir(base, sizeof(base), "") == -1 ||
 	    state_dir(link, sizeof(link), "current") == -1 ||
 	    state_dir(tmp, sizeof(tmp), ".current.tmp") == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
-	if (n == 0) {
-		if (unlink(link) == -1 && errno != ENOENT)
-			return fwconf_fail_errno(e, "%s", link);
-	} else {
-		unlink(tmp);
-		if (symlink(name, tmp) == -1 || rename(tmp, link) == -1) {
-			fwconf_fail_errno(e, "%s", link);
-			unlink(tmp);
-			return -1;
-		}
+	fwconf_unlink(tmp);
+	if (fwconf_symlink(name, tmp) == -1 || fwconf_rename(tmp, link) == -1) {
+		fwconf_fail_errno(e, "%s", link);
+		fwconf_unlink(tmp);
+		return -1;
 	}
-	if (fsync_path(base) == -1)
+	if (fsync_dir(base) == -1)
 		return fwconf_fail_errno(e, "%s", base);
 	return 0;
 }
 
-static void
-prune(long newest)
+/* State tables are root's alone, like everything under var/lib/mpfw. */
+int
+state_table_write(struct fwconf_table *t, struct fwconf_err *e)
 {
-	char path[PATH_MAX], name[32];
-	long n;
-
-	for (n = newest - KEEP; n > 0; n--) {
-		pathf(name, sizeof(name), "gen.%ld", n);
-		if (state_dir(path, sizeof(path), name) == -1 ||
-		    access(path, F_OK) == -1)
-			break;
-		rm_tree(path);
-	}
+	t->changed = true;
+	t->exists = true;
+	t->mode = 0600;
+	t->uid = (uid_t)-1;
+	t->gid = (gid_t)-1;
+	return fwconf_table_write(t, e);
 }
 
 int
-state_commit(struct gen *g, struct fwconf_err *e)
+gen_write_record(struct gen *g, struct fwconf_err *e)
 {
-	char path[PATH_MAX], name[32], num[32];
-	int len;
+	return state_table_write(&g->record, e);
+}
 
-	len = snprintf(num, sizeof(num), "%ld\n", g->parent);
-	pathf(path, sizeof(path), "%s/parent", g->dir);
-	g->stamps.changed = g->deferred.changed = g->manifest.changed = true;
-	if (fwconf_write_atomic(path, num, (size_t)len, 0644, (uid_t)-1,
-	    (gid_t)-1, e) == -1 ||
-	    fwconf_table_write(&g->stamps, e) == -1 ||
-	    fwconf_table_write(&g->deferred, e) == -1 ||
-	    fwconf_table_write(&g->manifest, e) == -1)
+/* The generation made whole, then current: the apply's point of no return. */
+int
+gen_commit(struct gen *g, struct fwconf_err *e)
+{
+	char path[PATH_MAX], name[32];
+
+	if (state_table_write(&g->record, e) == -1 ||
+	    state_table_write(&g->tree, e) == -1 ||
+	    state_table_write(&g->stamps, e) == -1 ||
+	    state_table_write(&g->deferred, e) == -1)
 		return -1;
-	pathf(name, sizeof(name), "gen.%ld", g->n);
+	snprintf(name, sizeof(name), "gen.%ld", g->n);
 	if (state_dir(path, sizeof(path), name) == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
-	rm_tree(path);		/* left by a crash before the switch */
-	if (rename(g->dir, path) == -1)
+	fwconf_rm_tree(path);		/* left by a crash before the switch */
+	if (fwconf_rename(g->dir, path) == -1)
 		return fwconf_fail_errno(e, "%s", path);
 	strlcpy(g->dir, path, sizeof(g->dir));
-	if (point_current(g->n, e) == -1)
-		return -1;
-	prune(g->n);
-	return 0;
+	/* The tables name the new directory from now on. */
+	pathf(path, sizeof(path), "%s/record", g->dir);
+	free(g->record.path);
+	g->record.path = xstrdup(path);
+	return point_current(g->n, e);
 }
 
 void
-state_abandon(struct gen *g)
+gen_abandon(struct gen *g)
 {
 	if (g->dir[0] != '\0')
-		rm_tree(g->dir);
+		fwconf_rm_tree(g->dir);
 }
 
-/* Put target back as it was before generation g installed it. */
-int
-state_restore_file(const struct gen *g, const char *target,
-    struct fwconf_err *e)
+long
+gen_keep(void)
 {
-	char installed[PATH_MAX], backup[PATH_MAX];
-	ssize_t i = fwconf_table_find(&g->manifest, target);
+	const char *s = getenv("FW_KEEP_GENERATIONS"), *errstr;
+	long n;
 
-	if (fwconf_path(installed, sizeof(installed), target) == -1 ||
-	    (size_t)snprintf(backup, sizeof(backup), "%s/backup%s", g->dir,
-	    target) >= sizeof(backup))
-		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long",
-		    target);
-	if (i != -1 && strstr(g->manifest.recs[i].value, " new") != NULL) {
-		if (unlink(installed) == -1 && errno != ENOENT)
-			return fwconf_fail_errno(e, "%s", installed);
-		return 0;
+	if (s == NULL || *s == '\0')
+		return KEEP_DEFAULT;
+	n = (long)strtonum(s, 1, 100000, &errstr);
+	if (errstr != NULL)
+		errx(FWCONF_USAGE, "FW_KEEP_GENERATIONS=%.40s: must be a "
+		    "number from 1 to 100000", s);
+	return n;
+}
+
+/* Every hash a table's values name (tree, transaction, dropped). */
+static void
+live_hashes(const struct fwconf_table *t, char ***v, size_t *n, size_t *cap)
+{
+	const char *p, *val;
+	size_t i, len;
+
+	for (i = 0; i < t->nrecs; i++) {
+		if (t->recs[i].deleted)
+			continue;
+		for (val = t->recs[i].value; (p = strpbrk(val,
+		    "0123456789abcdef")) != NULL; val = p + len) {
+			len = strspn(p, "0123456789abcdef");
+			if (len == HASH_LEN && (p == t->recs[i].value ||
+			    strchr(" =", p[-1]) != NULL)) {
+				*v = xgrow(*v, *n, cap, sizeof(**v));
+				(*v)[(*n)++] = strndup(p, HASH_LEN);
+			}
+		}
 	}
-	return copy_file(backup, installed, 0, true, e);
 }
 
 static int
-restore_one(const char *from, const char *to, mode_t mode,
+by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Keep the newest FW_KEEP_GENERATIONS; the store keeps what is named. */
+void
+gen_prune(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX], **live = NULL;
+	struct fwconf_table t;
+	struct fwconf_err e;
+	struct dirent *de;
+	long *nums = NULL, num, keep = gen_keep();
+	size_t n = 0, cap = 0, ncap = 0, nlive = 0, i;
+	char *end;
+	DIR *d;
+
+	if (state_dir(dir, sizeof(dir), "") == -1 ||
+	    (d = fwconf_opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "gen.", 4) == 0 &&
+		    (num = strtol(de->d_name + 4, &end, 10)) > 0 && *end == '\0') {
+			nums = xgrow(nums, n, &ncap, sizeof(*nums));
+			nums[n++] = num;
+		}
+	closedir(d);
+	for (i = 0; i < n; i++) {
+		pathf(path, sizeof(path), "%s/gen.%ld", dir, nums[i]);
+		/* Newest first by number: the n-keep smallest go. */
+		size_t newer = 0, j;
+		for (j = 0; j < n; j++)
+			newer += nums[j] > nums[i];
+		if ((long)newer >= keep) {
+			fwconf_rm_tree(path);
+			continue;
+		}
+		pathf(path, sizeof(path), "%s/gen.%ld/tree", dir, nums[i]);
+		if (fwconf_table_read(&t, path, &e) == 0)
+			live_hashes(&t, &live, &nlive, &cap);
+		fwconf_table_free(&t);
+	}
+	free(nums);
+	/* What a transaction or kept dropped settings name stays too. */
+	if (state_dir(path, sizeof(path), "txn") == 0 &&
+	    fwconf_table_read(&t, path, &e) == 0)
+		live_hashes(&t, &live, &nlive, &cap);
+	fwconf_table_free(&t);
+	if (state_dir(path, sizeof(path), "dropped/index") == 0 &&
+	    fwconf_table_read(&t, path, &e) == 0)
+		live_hashes(&t, &live, &nlive, &cap);
+	fwconf_table_free(&t);
+	qsort(live, nlive, sizeof(*live), by_str);
+	store_gc(live, nlive);
+	for (i = 0; i < nlive; i++)
+		free(live[i]);
+	free(live);
+}
+
+/* ---- settings files ---- */
+
+/* The hash of settings file input as it is now; *exists false if none. */
+int
+settings_hash(const char *input, hash_t out, bool *exists,
     struct fwconf_err *e)
 {
-	struct stat st;
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int r;
 
-	if (stat(from, &st) == 0)
-		return copy_file(from, to, mode, mode == 0, e);
-	if (unlink(to) == -1 && errno != ENOENT)
-		return fwconf_fail_errno(e, "%s", to);
+	if (fwconf_settings_path(path, sizeof(path), input) == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long", input);
+	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) == -1)
+		return -1;
+	*exists = r == 0;
+	hash_buf(r == 0 ? buf : "", r == 0 ? len : 0, out);
+	free(buf);
 	return 0;
 }
 
-/* The settings files, with their secrets, as generation `from` had them. */
-int
-state_restore_settings(const struct gen *from, char *const *inputs, size_t n,
-    struct fwconf_err *e)
+/* A secret's fingerprint: salted, so that a weak password is not found
+ * by hashing guesses, and kept only under the 0700 state directory. */
+void
+secret_hash(const char *input, const char *key, const char *value,
+    hash_t out)
 {
-	char src[PATH_MAX], dst[PATH_MAX], secrets[PATH_MAX];
+	SHA2_CTX ctx;
+
+	SHA256Init(&ctx);
+	SHA256Update(&ctx, (const uint8_t *)salt, strlen(salt));
+	SHA256Update(&ctx, (const uint8_t *)input, strlen(input) + 1);
+	SHA256Update(&ctx, (const uint8_t *)key, strlen(key) + 1);
+	SHA256Update(&ctx, (const uint8_t *)value, strlen(value));
+	SHA256End(&ctx, out);
+}
+
+/* The secrets of input as fingerprints in g's tree, never their values. */
+static int
+snapshot_secrets(struct gen *g, const char *input, struct fwconf_err *e)
+{
+	char path[PATH_MAX], name[PATH_MAX];
+	struct fwconf_file f;
+	hash_t h;
 	size_t i;
 
-	if (fwconf_path(secrets, sizeof(secrets), "/etc/mpfw/secrets") == -1)
-		return fwconf_fail(e, FWCONF_SYSTEM, "secrets: path too long");
-	for (i = 0; i < n; i++) {
-		pathf(src, sizeof(src), "%s/settings/%s", from->dir,
-		    inputs[i]);
-		if (fwconf_settings_path(dst, sizeof(dst), inputs[i]) == -1 ||
-		    restore_one(src, dst, 0, e) == -1)
-			return -1;
-		pathf(src, sizeof(src), "%s/settings/secrets/%s", from->dir,
-		    inputs[i]);
-		if (access(src, F_OK) == 0 &&
-		    fwconf_mkdirs(secrets, 0700, e) == -1)
-			return -1;
-		if (fwconf_secrets_path(dst, sizeof(dst), inputs[i]) == -1 ||
-		    restore_one(src, dst, 0600, e) == -1)
-			return -1;
+	for (i = 0; i < g->tree.nrecs; i++) {
+		snprintf(name, sizeof(name), "secret/%s/", input);
+		if (strncmp(g->tree.recs[i].name, name, strlen(name)) == 0)
+			fwconf_table_delete(&g->tree, i);
 	}
+	if (fwconf_secrets_path(path, sizeof(path), input) == -1 ||
+	    fwconf_file_read(&f, path, e) == -1)
+		return -1;
+	for (i = 0; i < f.nlines; i++)
+		if (f.lines[i].key != NULL && *f.lines[i].value != '\0') {
+			secret_hash(input, f.lines[i].key, f.lines[i].value, h);
+			snprintf(name, sizeof(name), "secret/%s/%s", input,
+			    f.lines[i].key);
+			tab_set(&g->tree, name, h);
+		}
+	for (i = 0; i < f.nlines; i++)
+		if (f.lines[i].value != NULL)
+			explicit_bzero(f.lines[i].value,
+			    strlen(f.lines[i].value));
+	fwconf_file_free(&f);
 	return 0;
 }
 
-/* After a rollback: `current` goes back to `to`, `from` is dropped. */
+/* Settings file input, as it is now, into g: stored, named in its tree. */
 int
-state_switch(const struct gen *to, const struct gen *from,
-    struct fwconf_err *e)
+snapshot_input(struct gen *g, const char *input, struct fwconf_err *e)
 {
-	if (point_current(to->n, e) == -1)
+	char path[PATH_MAX], name[PATH_MAX];
+	hash_t h;
+	int r;
+
+	if (fwconf_settings_path(path, sizeof(path), input) == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long", input);
+	snprintf(name, sizeof(name), "settings/%s", input);
+	if ((r = store_put_file(path, h, e)) == -1)
 		return -1;
-	rm_tree(from->dir);
-	return 0;
+	if (r == 1)
+		tab_unset(&g->tree, name);
+	else
+		tab_set(&g->tree, name, h);
+	return snapshot_secrets(g, input, e);
 }

@@ -1,52 +1,64 @@
 /*
- * state.h: what fw-apply keeps in ROOT/var/lib/mpfw.  Each successful
- * apply is a generation, gen.N, and `current` links to the last one:
+ * state.h: what fw-apply keeps in ROOT/var/lib/mpfw (mode 0700).  Each
+ * successful apply or rollback is a generation, gen.N, and `current`
+ * links to the last one.  A generation is a directory of tables
+ * (fwconf(5) tables: name TAB value, sorted):
  *
- *	gen.N/settings/NAME, settings/secrets/NAME   the inputs as applied
- *	gen.N/stamps     unit TAB "def=H version=V enabled=B in.NAME=H ..."
- *	gen.N/deferred   unit TAB "restart": waiting for a full apply
- *	gen.N/manifest   target TAB "unit replaced|new": what N installed
- *	gen.N/backup/... each replaced target as it was before N
- *	gen.N/parent     the generation before, for rollback
+ *	gen.N/record    time, user, how, units (unit=action ...), comment,
+ *	                confirm (none | pending | confirmed | not confirmed)
+ *	gen.N/tree      settings/NAME TAB hash: each settings file applied;
+ *	                files/TARGET TAB hash: each file installed, "secret"
+ *	                for a secret unit's; secret/NAME/KEY TAB salted hash
+ *	gen.N/stamps    unit TAB "def=H version=V enabled=B in.NAME=H ..."
+ *	gen.N/deferred  unit TAB "restart": waiting for a full apply
  *
- * A generation is built in a temporary directory, renamed into place and
- * then `current` is switched by renaming a new symlink over it, so a crash
- * leaves the old state or the new one.
+ * The contents the hashes name are in the store (store.h).  Secrets are
+ * never kept: a generation knows only whether each one changed.  A
+ * generation is built in a temporary directory, renamed into place, and
+ * then `current` is switched by renaming a new symlink over it, so a
+ * crash leaves the old state or the new one.  FW_KEEP_GENERATIONS (50)
+ * are kept; the store keeps what they, the transaction and the kept
+ * dropped settings name.
  */
 #ifndef STATE_H
 #define STATE_H
 
 #include <limits.h>
+#include <stdbool.h>
 
 #include "fwconf.h"
+#include "store.h"
 
 struct gen {
 	long	 n;		/* 0: nothing applied yet */
-	long	 parent;	/* 0: none kept */
 	char	 dir[PATH_MAX];
-	struct fwconf_table stamps, deferred, manifest;
+	struct fwconf_table record, tree, stamps, deferred;
 };
 
 int	 state_dir(char *buf, size_t size, const char *rel);
-void	 state_sweep(void);
-int	 state_current(struct gen *, struct fwconf_err *);
-int	 state_load(struct gen *, long n, struct fwconf_err *);
-void	 state_free(struct gen *);
-int	 state_begin(struct gen *next, const struct gen *cur,
+int	 state_init(struct fwconf_err *);
+int	 gen_current(struct gen *, struct fwconf_err *);
+int	 gen_load(struct gen *, long n, struct fwconf_err *);
+bool	 gen_exists(long n);
+void	 gen_free(struct gen *);
+int	 gen_begin(struct gen *next, const struct gen *cur,
 	    struct fwconf_err *);
-int	 state_backup(struct gen *, const char *target, const char *unit,
+int	 gen_commit(struct gen *, struct fwconf_err *);
+void	 gen_abandon(struct gen *);
+int	 gen_write_record(struct gen *, struct fwconf_err *);
+int	 state_table_write(struct fwconf_table *, struct fwconf_err *);
+void	 gen_prune(void);
+long	 gen_keep(void);
+
+const char *tab_get(const struct fwconf_table *, const char *name);
+void	 tab_set(struct fwconf_table *, const char *name, const char *value);
+void	 tab_unset(struct fwconf_table *, const char *name);
+
+/* Settings files: snapshots into a generation and back. */
+int	 snapshot_input(struct gen *, const char *input, struct fwconf_err *);
+int	 settings_hash(const char *input, hash_t, bool *exists,
 	    struct fwconf_err *);
-int	 state_snapshot(struct gen *, const char *input, struct fwconf_err *);
-int	 state_commit(struct gen *, struct fwconf_err *);
-void	 state_abandon(struct gen *);
-int	 state_restore_file(const struct gen *, const char *target,
-	    struct fwconf_err *);
-int	 state_restore_settings(const struct gen *from, char *const *inputs,
-	    size_t n, struct fwconf_err *);
-int	 state_switch(const struct gen *to, const struct gen *from,
-	    struct fwconf_err *);
-int	 copy_file(const char *from, const char *to, mode_t, bool keep_mode,
-	    struct fwconf_err *);
-void	 rm_tree(const char *dir);
+void	 secret_hash(const char *input, const char *key, const char *value,
+	    hash_t out);
 
 #endif

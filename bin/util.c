@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <limits.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -111,6 +115,7 @@ root_option(int argc, char *argv[], void (*usage)(void))
 			usage();
 		use_root(optarg);
 	}
+	settle_countdown();
 	return optind;
 }
 
@@ -139,6 +144,59 @@ lock_for_writing(void)
 	if (fwconf_confirm_refuse(&e) == -1)
 		die(&e);
 	return fd;
+}
+
+/* The path of another mpfw tool: installed beside this one. */
+void
+sibling(char *buf, size_t size, const char *tool)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0) {
+		pathf(buf, size, "%s", tool);
+		return;
+	}
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	pathf(buf, size, "%s/%s", self, tool);
+}
+
+/*
+ * Before anything else: an fw-apply -c whose deadline passed and that the
+ * watcher did not roll back (it died, the machine slept) is rolled back
+ * now, by fw-apply; the deadline does not depend on the watcher.  A
+ * command that cannot do it says so and goes on; a writer is then
+ * refused by the lock.
+ */
+void
+settle_countdown(void)
+{
+	struct fwconf_confirm c;
+	struct fwconf_err e;
+	char tool[PATH_MAX];
+	int status;
+	pid_t pid;
+
+	if (getenv("FW_APPLYING") != NULL ||
+	    fwconf_confirm_read(&c, &e) != 0 ||
+	    (long long)time(NULL) < c.deadline)
+		return;
+	sibling(tool, sizeof(tool), "fw-apply");
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		err(FWCONF_SYSTEM, "fork");
+	if (pid == 0) {
+		execl(tool, "fw-apply", "-R", *fwconf_root() ? fwconf_root() :
+		    "/", "expire", (char *)NULL);
+		warn("%s", tool);
+		_exit(FWCONF_SYSTEM);
+	}
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		warnx("%s was not confirmed in time and could not be rolled "
+		    "back: see fw-apply status", c.generation);
 }
 
 /* snprintf for paths: one that does not fit is fatal, never cut short. */

@@ -23,6 +23,8 @@ int	 root_option(int argc, char *argv[], void (*usage)(void));
 void	 pathf(char *buf, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 lock_for_writing(void);
+void	 sibling(char *buf, size_t size, const char *tool);
+void	 settle_countdown(void);
 int	 lock_through_countdown(void);
 
 #endif

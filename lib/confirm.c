@@ -1,6 +1,8 @@
 /*
  * confirm.c: the state of an fw-apply -c countdown, ROOT/var/lib/mpfw/
- * confirm, one line "DEADLINE GENERATION".  While it exists every writer
+ * confirm, one line "DEADLINE GENERATION PID": the deadline in seconds
+ * since the epoch, the generation on trial and the pid of the watcher
+ * that rolls it back (0 before it is started).  While it exists every writer
  * is refused, so that the rollback it may come to restores what the
  * engineer last saw working, not a half-made change.
  */
@@ -25,7 +27,8 @@ fwconf_confirm_read(struct fwconf_confirm *c, struct fwconf_err *e)
 		return fwconf_fail_errno(e, "confirm");
 	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) != 0)
 		return r;
-	if (sscanf(buf, "%lld %63s", &c->deadline, c->generation) != 2)
+	if (sscanf(buf, "%lld %63s %ld", &c->deadline, c->generation,
+	    &c->watcher) < 2)
 		r = fwconf_fail(e, FWCONF_SYSTEM, "%s: not a deadline and a "
 		    "generation", path);
 	free(buf);
@@ -47,6 +50,7 @@ fwconf_confirm_refuse(struct fwconf_err *e)
 		return fwconf_fail(e, FWCONF_REFUSED, "an apply awaits "
 		    "confirmation, %lld seconds left: fw-apply confirm keeps "
 		    "it, fw-apply rollback undoes it", left);
-	return fwconf_fail(e, FWCONF_REFUSED, "an unconfirmed apply is being "
-	    "rolled back; try again in a moment");
+	return fwconf_fail(e, FWCONF_REFUSED, "%s was not confirmed in time "
+	    "and is not rolled back yet: fw-apply status says why",
+	    c.generation);
 }

@@ -314,12 +314,13 @@ const char *fwconf_soft_name(enum fwconf_soft);
 
 /*
  * confirm.c: while an fw-apply -c countdown runs, every writer is refused.
- * The state is ROOT/var/lib/mpfw/confirm: "DEADLINE GENERATION", the
- * deadline in seconds since the epoch.
+ * The state is ROOT/var/lib/mpfw/confirm: "DEADLINE GENERATION PID", the
+ * deadline in seconds since the epoch, PID the watcher's.
  */
 struct fwconf_confirm {
 	long long deadline;
 	char	 generation[64];
+	long	 watcher;	/* its pid, 0 if not started */
 };
 
 int	 fwconf_confirm_read(struct fwconf_confirm *, struct fwconf_err *);

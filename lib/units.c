@@ -127,6 +127,10 @@ load_file(struct fwconf_unit_file *f, const char *name, const char *render,
 	f->target = t;
 	if (f->name == NULL)
 		return fwconf_fail_errno(e, "%s", origin);
+	/* The arguments may have been those strings: use the copies. */
+	name = f->name;
+	render = f->render;
+	target = f->target;
 	if (render == NULL || target == NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: file %s "
 		    "needs render and target", origin, unit, name);

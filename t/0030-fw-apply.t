@@ -3,7 +3,7 @@
 # dnsmasq (and an upstream dnsmasq for TXT answers) and an sshd, started
 # and reloaded through a units.d in the test's root.
 . ./lib.sh
-plan 36
+plan 37
 
 run=$tmp/run
 mkdir -p "$run" /run/sshd
@@ -308,7 +308,9 @@ check 'and status shows the countdown' '
 check 'without confirm the old state is back within 2 seconds and a margin' '
 	wait_for 5 test ! -e "$FW_ROOT/var/lib/mpfw/confirm" &&
 	test -z "$(q temp)" && ! fw-dns list | grep -q ^temp &&
-	fw-apply status >out && ! test -s out'
+	fails 1 fw-apply status >out &&
+	has out "^rolledback	gen\.[0-9]*	[0-9T:Z-]*	not confirmed\$" &&
+	test "$(wc -l <out)" = 1'
 
 check 'a writer is taken again after the rollback' '
 	fw-svc set ntp=no && fw-svc reset ntp'
@@ -329,10 +331,19 @@ check 'rollback goes back to the apply before, settings and files' '
 	fw-apply rollback && test -z "$(q roll)" && ! fw-dns list | grep -q ^roll &&
 	fw-apply status >out && ! test -s out'
 
-check 'revert drops saved but unapplied settings' '
+check 'revert refuses to drop unapplied settings, naming them' '
 	fw-dns add unsaved 192.168.1.95 && fw-svc set ntp=no &&
-	fw-apply revert && ! fw-dns list | grep -q ^unsaved &&
-	test "$(fw-svc get ntp)" = yes && fw-apply status'
+	cp "$settings/dns" dns.before &&
+	fails 1 fw-apply revert 2>err && has err "^dns	unsaved	(none)	192.168.1.95\$" &&
+	has err "^services	ntp	yes	no\$" && same dns.before "$settings/dns"'
+
+check 'revert -f drops them, keeping them to import again' '
+	fw-apply revert -f 2>err && ! fw-dns list | grep -q ^unsaved &&
+	test "$(fw-svc get ntp)" = yes && fw-apply status &&
+	has err "dropped 2 unapplied changes, kept in " &&
+	kept=$(sed -n "s/.*kept in \([^ ]*\) .*/\1/p" err) &&
+	fw-apply import "$kept" 2>/dev/null && fw-dns list unsaved &&
+	test "$(fw-svc get ntp)" = no && fw-apply revert -f 2>/dev/null'
 
 check 'dns=no stops dnsmasq, dns=yes starts it' '
 	p=$(dnsmasq_pid) && fw-svc disable dns && fw-apply &&
@@ -352,7 +363,7 @@ unit later {
 X
 check 'soft = defer installs the file and defers the restart' '
 	fw-apply && test -s "$FW_ROOT/etc/later.conf" && test ! -e later.log &&
-	fw-apply status >out && has out "^deferred	later	restart\$"'
+	fails 1 fw-apply status >out && has out "^deferred	later	restart\$"'
 
 check 'a full apply restarts it, and nothing is deferred after' '
 	fw-apply -f && has later.log restarted &&

@@ -1,0 +1,1094 @@
+/*
+ * apply.c: the engine of fw-apply (apply.h).  For each pending unit of
+ * the catalogue (fw-units(5)) it renders the files, checks them all with
+ * the daemons' own parsers, records the transaction, installs those that
+ * changed and reloads, restarts or defers as the unit says; a failure
+ * puts every file back and tells the daemons again.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "confirm.h"
+#include "run.h"
+#include "util.h"
+
+#ifndef MPFW_VERSION
+#define MPFW_VERSION "0"
+#endif
+
+const char *const action_names[] = {
+	"none", "reload", "restart", "defer", "start", "stop"
+};
+
+bool watcher;
+
+void
+say_error(const struct fwconf_err *e)
+{
+	if (watcher)
+		syslog(LOG_ERR, "%s", e->msg);
+	else
+		warnx("%s", e->msg);
+}
+
+void
+apply_load(struct apply *a)
+{
+	struct fwconf_err e;
+
+	if (fwconf_units_load(&a->units, &e) == -1 ||
+	    gen_current(&a->cur, &e) == -1)
+		die(&e);
+}
+
+/* ---- stamps ---- */
+
+/* A settings file and its secrets, hashed together. */
+static void
+hash_input(const char *input, char out[SHA256_DIGEST_STRING_LENGTH])
+{
+	char path[PATH_MAX], *buf;
+	struct fwconf_err e;
+	SHA2_CTX ctx;
+	size_t len;
+	int i, r;
+
+	SHA256Init(&ctx);
+	for (i = 0; i < 2; i++) {
+		if ((i == 0 ? fwconf_settings_path(path, sizeof(path), input) :
+		    fwconf_secrets_path(path, sizeof(path), input)) == -1)
+			errx(FWCONF_SYSTEM, "%s: path too long", input);
+		if ((r = fwconf_read_all(path, &buf, &len, NULL, &e)) == -1)
+			die(&e);
+		if (r == 1)
+			SHA256Update(&ctx, (const uint8_t *)"absent", 7);
+		else {
+			SHA256Update(&ctx, (const uint8_t *)"present", 8);
+			SHA256Update(&ctx, (const uint8_t *)buf, len);
+			explicit_bzero(buf, len);
+		}
+		free(buf);
+	}
+	SHA256End(&ctx, out);
+}
+
+bool
+unit_enabled(const struct fwconf_unit *u)
+{
+	const struct fwconf_schema *schema;
+	const struct fwconf_key *k;
+	struct fwconf_settings s;
+	struct fwconf_err e;
+	const char *bad;
+	bool on;
+
+	if (u->enable_file == NULL)
+		return true;
+	schema = fwconf_schema_builtin(u->enable_file);
+	k = fwconf_key_find(schema, u->enable_key);
+	if (fwconf_settings_open(&s, schema, &e) == -1)
+		die(&e);
+	if ((bad = fwconf_settings_invalid(&s, k)) != NULL)
+		errx(FWCONF_REFUSED, "%s: %s", u->name, bad);
+	on = strcmp(fwconf_settings_get(&s, k), "yes") == 0;
+	fwconf_settings_close(&s);
+	return on;
+}
+
+/* "def=H version=V enabled=B in.NAME=H ...": each part can be told. */
+char *
+make_stamp(const struct fwconf_unit *u, bool enabled)
+{
+	char def[SHA256_DIGEST_STRING_LENGTH], h[SHA256_DIGEST_STRING_LENGTH];
+	char *stamp, *next;
+	size_t i;
+
+	SHA256Data((const uint8_t *)u->definition, strlen(u->definition), def);
+	if (asprintf(&stamp, "def=%s version=%s enabled=%s", def, MPFW_VERSION,
+	    enabled ? "yes" : "no") == -1)
+		err(FWCONF_SYSTEM, NULL);
+	for (i = 0; i < u->ninputs; i++) {
+		hash_input(u->inputs[i], h);
+		if (asprintf(&next, "%s in.%s=%s", stamp, u->inputs[i], h) == -1)
+			err(FWCONF_SYSTEM, NULL);
+		free(stamp);
+		stamp = next;
+	}
+	return stamp;
+}
+
+/* The value of part (e.g. "enabled") in a stamp, or NULL. */
+static char *
+stamp_part(const char *stamp, const char *part)
+{
+	size_t n = strlen(part);
+	const char *p;
+
+	for (p = stamp; p != NULL && *p != '\0'; p = strchr(p, ' ')) {
+		p += *p == ' ';
+		if (strncmp(p, part, n) == 0 && p[n] == '=')
+			return strndup(p + n + 1, strcspn(p + n + 1, " "));
+	}
+	return NULL;
+}
+
+const char *
+stored_stamp(const struct gen *g, const char *unit)
+{
+	return tab_get(&g->stamps, unit);
+}
+
+bool
+stamp_enabled(const struct gen *g, const struct fwconf_unit *u, bool dflt)
+{
+	const char *stamp = stored_stamp(g, u->name);
+	char *on = stamp != NULL ? stamp_part(stamp, "enabled") : NULL;
+	bool r = on != NULL ? strcmp(on, "yes") == 0 : dflt;
+
+	free(on);
+	return r;
+}
+
+/* Why a unit is pending, for status; NULL if it is not. */
+char *
+pending_reason(const char *old, const char *new)
+{
+	char *reason = NULL, *next, *word, *copy, *save = NULL, *was;
+	const char *why;
+
+	if (old == NULL)
+		return xstrdup("never applied");
+	if (strcmp(old, new) == 0)
+		return NULL;
+	copy = xstrdup(new);
+	for (word = strtok_r(copy, " ", &save); word != NULL;
+	    word = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(word, '=');
+
+		*eq = '\0';
+		was = stamp_part(old, word);
+		if (was == NULL || strcmp(was, eq + 1) != 0) {
+			why = strcmp(word, "def") == 0 ? "unit definition" :
+			    strcmp(word, "version") == 0 ? "mpfw version" :
+			    strcmp(word, "enabled") == 0 ? "switched on or off" :
+			    strncmp(word, "in.", 3) == 0 ? word + 3 : NULL;
+			if (why != NULL) {
+				if (asprintf(&next, "%s%s%s%s", reason ?
+				    reason : "", reason ? ", " : "", why,
+				    strncmp(word, "in.", 3) == 0 ||
+				    strcmp(word, "def") == 0 ||
+				    strcmp(word, "version") == 0 ?
+				    " changed" : "") == -1)
+					err(FWCONF_SYSTEM, NULL);
+				free(reason);
+				reason = next;
+			}
+		}
+		free(was);
+	}
+	free(copy);
+	return reason != NULL ? reason : xstrdup("inputs changed");
+}
+
+/* Every settings file some unit reads, and every tool's. */
+char **
+all_inputs(const struct fwconf_units *us, size_t *np)
+{
+	const struct fwconf_schema *schemas;
+	char **v = NULL;
+	size_t i, f, k, n = 0, ns;
+
+	schemas = fwconf_schema_builtin_all(&ns);
+	for (i = 0; i < us->n + ns; i++)
+		for (f = 0; f < (i < us->n ? us->v[i].ninputs : 1); f++) {
+			const char *name = i < us->n ? us->v[i].inputs[f] :
+			    schemas[i - us->n].name;
+
+			for (k = 0; k < n && strcmp(v[k], name) != 0; k++)
+				;
+			if (k == n) {
+				v = xreallocarray(v, n + 1, sizeof(*v));
+				v[n++] = (char *)name;
+			}
+		}
+	*np = n;
+	return v;
+}
+
+/* ---- the stage: candidates, never shared ---- */
+
+void
+make_stage(struct apply *a)
+{
+	char base[PATH_MAX], lock[PATH_MAX];
+	struct fwconf_err e;
+	unsigned int r = arc4random();
+
+	if (state_init(&e) == -1)
+		die(&e);
+	if (state_dir(base, sizeof(base), "") == -1)
+		errx(FWCONF_SYSTEM, "state: path too long");
+	pathf(a->stage, sizeof(a->stage), "%s/stage.%ld.%08x", base,
+	    (long)getpid(), r);
+	if (fwconf_mkdir(a->stage, 0700) != 0)
+		err(FWCONF_SYSTEM, "%s", a->stage);
+	/* Held while the stage lives: the sweep takes only stages whose
+	 * owner is gone. */
+	pathf(lock, sizeof(lock), "%s/.owner", a->stage);
+	if ((a->stage_lock = fwconf_open(lock, O_RDWR | O_CREAT | O_NOFOLLOW,
+	    0600)) == -1 || flock(a->stage_lock, LOCK_EX) == -1)
+		err(FWCONF_SYSTEM, "%s", lock);
+}
+
+void
+drop_stage(struct apply *a)
+{
+	if (a->stage[0] == '\0')
+		return;
+	fwconf_rm_tree(a->stage);
+	close(a->stage_lock);
+	a->stage[0] = '\0';
+}
+
+/* Stages and generations a killed process left: provably abandoned. */
+void
+sweep_stages(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX], lock[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (state_dir(dir, sizeof(dir), "") == -1 ||
+	    (d = fwconf_opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    de->d_name) >= sizeof(path))
+			continue;
+		if (strncmp(de->d_name, ".gen.tmp.", 9) == 0) {
+			/* Only an apply makes one, under the lock we hold. */
+			fwconf_rm_tree(path);
+			continue;
+		}
+		if (strncmp(de->d_name, "stage.", 6) != 0 ||
+		    (size_t)snprintf(lock, sizeof(lock), "%s/.owner", path) >=
+		    sizeof(lock))
+			continue;
+		fd = fwconf_open(lock, O_RDWR | O_NOFOLLOW, 0);
+		if (fd == -1 && errno != ENOENT)
+			continue;
+		if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == 0)
+			fwconf_rm_tree(path);
+		if (fd != -1)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* ---- rendering and checking ---- */
+
+static bool
+same_content(const char *a, const char *b)
+{
+	struct fwconf_err e;
+	char *x, *y;
+	size_t nx, ny;
+	bool same;
+	int r;
+
+	if ((r = fwconf_read_all(a, &x, &nx, NULL, &e)) == -1)
+		die(&e);
+	if (r == 1)
+		return false;
+	if (fwconf_read_all(b, &y, &ny, NULL, &e) != 0) {
+		free(x);
+		return false;
+	}
+	same = nx == ny && memcmp(x, y, nx) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+void
+installed_path(char *buf, size_t size, const char *target)
+{
+	if (fwconf_path(buf, size, target) == -1)
+		errx(FWCONF_SYSTEM, "%s: path too long", target);
+}
+
+void
+show_output(const char *output)
+{
+	size_t n = output != NULL ? strlen(output) : 0;
+
+	if (n == 0 || watcher)
+		return;
+	fputs(output, stderr);
+	if (output[n - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+/* The unit's group, looked up before anything is installed. */
+static bool
+resolve_group(struct job *j)
+{
+	struct group *gr;
+
+	j->gid = (gid_t)-1;
+	if (j->u->group == NULL)
+		return true;
+	if ((gr = getgrnam(j->u->group)) == NULL) {
+		warnx("%s: group %s: no such group", j->u->name, j->u->group);
+		return false;
+	}
+	j->gid = gr->gr_gid;
+	return true;
+}
+
+/* A secret unit's files are never world-readable; 0600 unless a group
+ * of the unit's reads them. */
+static mode_t
+installed_mode(const struct fwconf_unit *u, size_t file)
+{
+	if (!u->secret)
+		return u->files[file].mode;
+	return u->group != NULL ? u->files[file].mode & 0660 : 0600;
+}
+
+/* Render each file of the job; false, having said why, on failure. */
+bool
+render_job(struct apply *a, struct job *j)
+{
+	const struct fwconf_unit *u = j->u;
+	struct run_paths p = { 0 };
+	char installed[PATH_MAX], *out;
+	struct fwconf_err e;
+	size_t i;
+	int st;
+
+	pathf(j->dir, sizeof(j->dir), "%s/%s", a->stage, u->name);
+	j->cand = xreallocarray(NULL, u->nfiles, sizeof(*j->cand));
+	j->changed = xreallocarray(NULL, u->nfiles, sizeof(*j->changed));
+	for (i = 0; i < u->nfiles; i++) {
+		j->changed[i] = false;
+		if (asprintf(&j->cand[i], "%s%s", j->dir, u->files[i].target) ==
+		    -1)
+			err(FWCONF_SYSTEM, NULL);
+		if (fwconf_mkdirs_parent(j->cand[i], &e) == -1)
+			die(&e);
+		installed_path(installed, sizeof(installed),
+		    u->files[i].target);
+		p.candidate = j->cand[i];
+		p.target = installed;
+		p.stage = j->dir;
+		st = run_command(u->files[i].render, &p, j->cand[i], 0600, &out,
+		    &e);
+		if (st != 0) {
+			if (st == -1)
+				warnx("%s: render of %s: %s", u->name,
+				    u->files[i].target, e.msg);
+			else
+				warnx("%s: render of %s failed (exit %d):",
+				    u->name, u->files[i].target, st);
+			show_output(out);
+			free(out);
+			return false;
+		}
+		free(out);
+		j->changed[i] = !same_content(j->cand[i], installed);
+		j->nchanged += j->changed[i];
+	}
+	return true;
+}
+
+static void
+check_failed(const struct job *j, int st, const struct fwconf_err *e,
+    const char *out)
+{
+	if (st == -1)
+		warnx("%s: check: %s", j->u->name, e->msg);
+	else
+		warnx("%s: check failed (exit %d), nothing installed:",
+		    j->u->name, st);
+	show_output(out);
+}
+
+/*
+ * The daemons' own checkers on each unit's candidates, all of a unit's
+ * files together; as many side by side as there are cores, reported in
+ * catalogue order, so that every broken unit is named at once.
+ */
+static bool
+check_jobs(struct apply *a)
+{
+	struct run *runs = xreallocarray(NULL, a->njobs + 1, sizeof(*runs));
+	char installed[PATH_MAX], *out;
+	struct fwconf_err e;
+	struct run_paths p;
+	long width = run_parallel();
+	size_t next = 0, done = 0, i;
+	int *started = xreallocarray(NULL, a->njobs + 1, sizeof(*started));
+	bool ok = true;
+	int st;
+
+	for (i = 0; i < a->njobs; i++)
+		started[i] = 0;
+	while (done < a->njobs) {
+		while (next < a->njobs && (long)(next - done) < width) {
+			struct job *j = &a->jobs[next];
+
+			if (j->cand != NULL && j->nchanged > 0) {
+				installed_path(installed, sizeof(installed),
+				    j->u->files[0].target);
+				p.candidate = j->cand[0];
+				p.target = installed;
+				p.stage = j->dir;
+				started[next] = run_start(&runs[next], j->u->check,
+				    &p, NULL, 0, &e) == 0 ? 1 : -1;
+				if (started[next] == -1) {
+					check_failed(j, -1, &e, NULL);
+					ok = false;
+				}
+			}
+			next++;
+		}
+		if (started[done] == 1) {
+			st = run_finish(&runs[done], &out, &e);
+			if (st != 0) {
+				check_failed(&a->jobs[done], st, &e, out);
+				ok = false;
+			}
+			free(out);
+		}
+		done++;
+	}
+	free(runs);
+	free(started);
+	return ok;
+}
+
+/* A unified diff of a candidate against the installed file. */
+void
+show_diff(const char *installed, const char *cand, const char *label,
+    bool secret)
+{
+	char newlabel[PATH_MAX + 8];
+	struct stat st;
+	bool exists = fwconf_lstat(installed, &st) == 0;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	if (secret) {
+		printf("--- %s%s\n+++ %s\n@@ the unit carries a secret: its "
+		    "contents are not shown @@\n", label, exists ? "" :
+		    " (new)", label);
+		return;
+	}
+	pathf(newlabel, sizeof(newlabel), "%s (new)", label);
+	if ((pid = fork()) == -1)
+		err(FWCONF_SYSTEM, "fork");
+	if (pid == 0) {
+		/* "(new)" marks a file that does not exist yet, nothing else. */
+		execlp("diff", "diff", "-u", "--label", exists ? label :
+		    newlabel, "--label", label, exists ? installed :
+		    "/dev/null", cand, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) > 1)
+		errx(FWCONF_SYSTEM, "diff of %s failed", label);
+}
+
+/* The diffs of a rendered job's changed files; how many there were. */
+size_t
+diff_job(const struct job *j)
+{
+	char installed[PATH_MAX];
+	size_t f, n = 0;
+
+	for (f = 0; j->cand != NULL && f < j->u->nfiles; f++) {
+		if (!j->changed[f])
+			continue;
+		installed_path(installed, sizeof(installed),
+		    j->u->files[f].target);
+		show_diff(installed, j->cand[f], j->u->files[f].target,
+		    j->u->secret);
+		n++;
+	}
+	return n;
+}
+
+/* ---- acting ---- */
+
+static const char *
+action_command(const struct fwconf_unit *u, enum action act)
+{
+	switch (act) {
+	case ACT_RELOAD:
+		return u->reload;
+	case ACT_RESTART:
+		return u->restart;
+	case ACT_START:
+		return u->start;
+	case ACT_STOP:
+		return u->stop;
+	default:
+		return NULL;
+	}
+}
+
+static enum action
+choose_action(const struct apply *a, const struct job *j, bool deferred)
+{
+	const struct fwconf_unit *u = j->u;
+
+	if (j->was_enabled && !j->enabled)
+		return u->stop != NULL ? ACT_STOP : ACT_NONE;
+	if (!j->enabled)
+		return ACT_NONE;
+	if (!j->was_enabled)
+		return u->start != NULL ? ACT_START : ACT_RESTART;
+	if (j->nchanged == 0 && !(a->full && deferred))
+		return ACT_NONE;
+	if (a->full)
+		return u->restart != NULL ? ACT_RESTART : ACT_RELOAD;
+	switch (u->soft) {
+	case FWCONF_SOFT_RELOAD:
+		return ACT_RELOAD;
+	case FWCONF_SOFT_RESTART:
+		return ACT_RESTART;
+	default:
+		return ACT_DEFER;
+	}
+}
+
+/*
+ * Run a unit's command for act: 0, or, having said why (once: quietly
+ * when it is an undo's), 1 when it failed and -1 when it did not finish.
+ */
+int
+run_action(const struct fwconf_unit *u, enum action act, bool quiet)
+{
+	const char *cmd = action_command(u, act);
+	char installed[PATH_MAX], *out;
+	struct run_paths p = { 0 };
+	struct fwconf_err e, why;
+	int st;
+
+	if (cmd == NULL)
+		return 0;
+	installed_path(installed, sizeof(installed), u->files[0].target);
+	p.target = installed;
+	st = run_command(cmd, &p, NULL, 0, &out, &why);
+	if (st == 0) {
+		free(out);
+		return 0;
+	}
+	if (st == -1)
+		fwconf_fail(&e, FWCONF_SYSTEM, "%s: %s: %s", u->name,
+		    action_names[act], why.msg);
+	else if (quiet)
+		fwconf_fail(&e, FWCONF_SYSTEM, "%s: %s failed again (exit %d)",
+		    u->name, action_names[act], st);
+	else
+		fwconf_fail(&e, FWCONF_SYSTEM, "%s: %s failed (exit %d)%s%.900s",
+		    u->name, action_names[act], st, *out ? ": " : "", out);
+	say_error(&e);
+	free(out);
+	return st == -1 ? -1 : 1;
+}
+
+/* The action that tells a daemon about the file it had before. */
+static enum action
+undo_action(enum action act)
+{
+	switch (act) {
+	case ACT_START:
+		return ACT_STOP;
+	case ACT_STOP:
+		return ACT_START;
+	case ACT_RELOAD:
+	case ACT_RESTART:
+		return act;
+	default:
+		return ACT_NONE;
+	}
+}
+
+static enum action
+action_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++)
+		if (strcmp(action_names[i], name) == 0)
+			return (enum action)i;
+	return ACT_NONE;
+}
+
+/* Which units an undo tells again, and whether it must succeed. */
+enum tell { TELL_NOT, TELL_MUST, TELL_TRY };
+
+/*
+ * Put every file of the transaction back and tell its units again, as
+ * tell says (NULL: all of the record's, each must succeed).  The record is
+ * removed when all went well; otherwise it stays, marked, for the next
+ * fw-apply, and every file that could not be put back is named.  0 or -1.
+ */
+static int
+roll_back_txn(struct txn *x, const struct fwconf_units *us,
+    enum tell (*tell)(void *, const char *), void *arg)
+{
+	enum tell how;
+	const struct fwconf_unit *u;
+	struct txn_file f;
+	struct fwconf_err e;
+	const char *unit, *act;
+	size_t i = 0, nbad = 0;
+	enum action back;
+
+	while (txn_file_at(x, &i, &f))
+		if (txn_restore(&f, &e) == -1) {
+			say_error(&e);
+			if (!watcher)
+				warnx("%s: NOT restored: it holds the new "
+				    "content of gen.%ld", f.target, txn_gen(x));
+			nbad++;
+		}
+	for (i = 0; txn_unit_at(x, &i, &unit, &act);) {
+		back = undo_action(action_named(act));
+		how = tell != NULL ? tell(arg, unit) : TELL_MUST;
+		if (back == ACT_NONE || how == TELL_NOT)
+			continue;
+		if ((u = fwconf_unit_find(us, unit)) == NULL) {
+			warnx("%s: no longer in the catalogue: not told of its "
+			    "restored file", unit);
+			nbad++;
+			continue;
+		}
+		if (run_action(u, back, true) != 0 && how == TELL_MUST)
+			nbad++;
+	}
+	if (nbad > 0) {
+		if (txn_write(x, "undo failed", &e) == -1)
+			say_error(&e);
+		return -1;
+	}
+	if (txn_remove(&e) == -1) {
+		say_error(&e);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The undo of a failed apply: a daemon that took its new file must hear
+ * of the old one; the one whose action failed most likely kept its old
+ * configuration, so telling it again may fail too, quietly; one that hung
+ * is not run again (it would hang again); one never told is left alone.
+ */
+static enum tell
+tell_after_failure(void *arg, const char *unit)
+{
+	struct apply *a = arg;
+	size_t i;
+
+	for (i = 0; i < a->njobs; i++)
+		if (strcmp(a->jobs[i].u->name, unit) == 0)
+			return a->jobs[i].outcome == RAN ? TELL_MUST :
+			    a->jobs[i].outcome == FAILED ? TELL_TRY : TELL_NOT;
+	return TELL_NOT;
+}
+
+static int
+undo(struct apply *a)
+{
+	char gen[64];
+
+	snprintf(gen, sizeof(gen), "gen.%ld", a->next.n);
+	if (roll_back_txn(&a->txn, &a->units, tell_after_failure, a) == 0) {
+		if (!watcher)
+			warnx("the files of this apply are restored and the "
+			    "daemons told");
+		gen_abandon(&a->next);
+		return FWCONF_SYSTEM;
+	}
+	warnx("the undo of %s did not finish: fw-apply status shows it, the "
+	    "next fw-apply tries again", gen);
+	return FWCONF_SYSTEM;
+}
+
+/*
+ * At the start of every verb that holds the lock: an apply killed midway
+ * is undone, so that every daemon was told about the file it has.  An
+ * apply whose generation was committed is complete.  0, or 3 when the
+ * undo could not finish (the record stays for the next try).
+ */
+int
+recover(bool quiet)
+{
+	struct fwconf_units us;
+	struct txn x;
+	struct gen cur;
+	struct fwconf_err e;
+	char name[32], path[PATH_MAX];
+	long n;
+	int r;
+
+	if ((r = txn_read(&x, &e)) == 1) {
+		txn_free(&x);
+		return 0;
+	}
+	if (r == -1)
+		die(&e);
+	if (gen_current(&cur, &e) == -1)
+		die(&e);
+	n = txn_gen(&x);
+	if (n > 0 && cur.n == n) {
+		gen_free(&cur);
+		txn_free(&x);
+		return txn_remove(&e) == 0 ? 0 : FWCONF_SYSTEM;
+	}
+	gen_free(&cur);
+	snprintf(name, sizeof(name), "gen.%ld", n);
+	if (state_dir(path, sizeof(path), name) == 0)
+		fwconf_rm_tree(path);
+	if (fwconf_units_load(&us, &e) == -1)
+		die(&e);
+	r = roll_back_txn(&x, &us, NULL, NULL);
+	if (r == 0 && !quiet)
+		warnx("an interrupted %s (gen.%ld) was undone: its files are "
+		    "back as they were and the daemons told", txn_how(&x), n);
+	syslog(r == 0 ? LOG_WARNING : LOG_ERR, "interrupted %s (gen.%ld): %s",
+	    txn_how(&x), n, r == 0 ? "undone" : "undo did not finish");
+	if (r != 0)
+		warnx("an interrupted %s (gen.%ld) could not be undone: see "
+		    "fw-apply status", txn_how(&x), n);
+	txn_free(&x);
+	fwconf_units_free(&us);
+	return r == 0 ? 0 : FWCONF_SYSTEM;
+}
+
+/* ---- choosing ---- */
+
+static bool
+is_deferred(const struct gen *g, const char *unit)
+{
+	return fwconf_table_find(&g->deferred, unit) != -1;
+}
+
+struct job *
+add_job(struct apply *a, const struct fwconf_unit *u)
+{
+	const char *old;
+	struct job *j;
+	char *on;
+
+	j = &a->jobs[a->njobs++];
+	memset(j, 0, sizeof(*j));
+	j->u = u;
+	j->stamp = make_stamp(u, unit_enabled(u));
+	j->enabled = strstr(j->stamp, " enabled=yes") != NULL;
+	j->gid = (gid_t)-1;
+	old = stored_stamp(&a->cur, u->name);
+	/* Never applied: as it is now, so the first apply starts nothing
+	 * and stops nothing. */
+	on = old != NULL ? stamp_part(old, "enabled") : NULL;
+	j->was_enabled = on != NULL ? strcmp(on, "yes") == 0 : j->enabled;
+	free(on);
+	return j;
+}
+
+/* The named units, or those pending (and, for -f, those deferred). */
+void
+select_jobs(struct apply *a, int argc, char *argv[], bool every)
+{
+	const struct fwconf_unit *u;
+	const char *old;
+	struct job *j;
+	size_t i;
+	int k;
+
+	a->jobs = xreallocarray(NULL, a->units.n + 1, sizeof(*a->jobs));
+	for (i = 0; i < a->units.n; i++) {
+		u = &a->units.v[i];
+		for (k = 0; k < argc && strcmp(argv[k], u->name) != 0; k++)
+			;
+		if (argc > 0 && k == argc)
+			continue;
+		j = add_job(a, u);
+		old = stored_stamp(&a->cur, u->name);
+		if (argc == 0 && !every && old != NULL &&
+		    strcmp(old, j->stamp) == 0 &&
+		    !(a->full && is_deferred(&a->cur, u->name))) {
+			free(j->stamp);
+			a->njobs--;
+		}
+	}
+}
+
+/* ---- committing ---- */
+
+static void
+note_file(struct apply *a, const struct job *j, size_t f)
+{
+	char installed[PATH_MAX];
+	struct txn_file tf;
+	struct fwconf_err e;
+	struct stat st;
+	int r;
+
+	memset(&tf, 0, sizeof(tf));
+	tf.target = j->u->files[f].target;
+	tf.unit = j->u->name;
+	tf.mode = installed_mode(j->u, f);
+	tf.gid = j->gid;
+	installed_path(installed, sizeof(installed), tf.target);
+	if ((r = store_put_file(installed, tf.before, &e)) == -1)
+		die(&e);
+	if (r == 1)
+		tf.before[0] = '\0';
+	if (fwconf_lstat(installed, &st) == 0) {
+		tf.was_mode = st.st_mode & 07777;
+		tf.was_uid = st.st_uid;
+		tf.was_gid = st.st_gid;
+	} else {
+		tf.was_mode = tf.mode;
+		tf.was_uid = (uid_t)-1;
+		tf.was_gid = (gid_t)-1;
+	}
+	if (store_put_file(j->cand[f], tf.after, &e) != 0)
+		die(&e);
+	txn_add_file(&a->txn, &tf);
+}
+
+/* The next generation's tables, with what this apply does. */
+static void
+build_next(struct apply *a)
+{
+	char name[PATH_MAX + 8], units[4096] = "", when[32];
+	struct fwconf_err e;
+	char **inputs;
+	struct job *j;
+	size_t i, f, n;
+	time_t t = time(NULL);
+
+	inputs = all_inputs(&a->units, &n);
+	for (i = 0; i < n; i++)
+		if (snapshot_input(&a->next, inputs[i], &e) == -1)
+			die(&e);
+	free(inputs);
+	for (i = 0; i < a->njobs; i++) {
+		j = &a->jobs[i];
+		tab_set(&a->next.stamps, j->u->name, j->stamp);
+		if (j->action == ACT_DEFER)
+			tab_set(&a->next.deferred, j->u->name, "restart");
+		if (j->action == ACT_RESTART || j->action == ACT_STOP)
+			tab_unset(&a->next.deferred, j->u->name);
+		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++) {
+			snprintf(name, sizeof(name), "files%s",
+			    j->u->files[f].target);
+			if (j->u->secret)
+				tab_set(&a->next.tree, name, "secret");
+			else {
+				hash_t h;
+
+				if (store_put_file(j->cand[f], h, &e) != 0)
+					die(&e);
+				tab_set(&a->next.tree, name, h);
+			}
+		}
+		if (j->action != ACT_NONE) {
+			strlcat(units, *units ? " " : "", sizeof(units));
+			strlcat(units, j->u->name, sizeof(units));
+			strlcat(units, "=", sizeof(units));
+			strlcat(units, action_names[j->action], sizeof(units));
+		}
+	}
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	tab_set(&a->next.record, "time", when);
+	tab_set(&a->next.record, "user", fwconf_user());
+	tab_set(&a->next.record, "how", a->how);
+	tab_set(&a->next.record, "units", units);
+	tab_set(&a->next.record, "confirm", a->confirm_secs > 0 ? "pending" :
+	    "none");
+	if (a->comment != NULL)
+		tab_set(&a->next.record, "comment", a->comment);
+}
+
+/* What the -v and -n reports say of the units acted on. */
+static void
+show_plan(const struct apply *a)
+{
+	const struct job *j;
+	size_t i;
+
+	for (i = 0; i < a->njobs; i++) {
+		j = &a->jobs[i];
+		if (j->nchanged == 0 && j->action == ACT_NONE)
+			continue;
+		printf("%s\t%s\n", j->u->name, action_names[j->action]);
+		diff_job(j);
+	}
+	fshut(stdout, "stdout");
+}
+
+/* Put the settings of a rollback back as they were, before any install. */
+static void
+restore_settings(struct apply *a)
+{
+	if (!a->txn_open)
+		return;
+	if (roll_back_txn(&a->txn, &a->units, NULL, NULL) == -1)
+		warnx("the settings could not all be put back: see fw-apply "
+		    "status");
+	a->txn_open = false;
+}
+
+static bool
+render_all(struct apply *a)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < a->njobs && ok; i++) {
+		struct job *j = &a->jobs[i];
+
+		/* Off and staying off: nothing to render, check or install,
+		 * so a daemon that is not installed blocks nothing. */
+		if (!j->enabled)
+			continue;
+		ok = resolve_group(j) && render_job(a, j);
+	}
+	return ok;
+}
+
+/*
+ * The apply of a->jobs, under the lock, after recover().  Returns the exit
+ * status.  With a->txn_open, the record already holds settings files a
+ * rollback wrote; they go back too if anything fails.
+ */
+int
+run_apply(struct apply *a)
+{
+	struct fwconf_err e;
+	size_t i, f;
+	int r;
+
+	if (a->njobs == 0 && !a->txn_open)
+		return 0;
+	make_stage(a);
+	if (!render_all(a)) {
+		restore_settings(a);
+		drop_stage(a);
+		return FWCONF_SYSTEM;
+	}
+	for (i = 0; i < a->njobs; i++)
+		a->jobs[i].action = choose_action(a, &a->jobs[i],
+		    is_deferred(&a->cur, a->jobs[i].u->name));
+	if (!check_jobs(a)) {
+		restore_settings(a);
+		drop_stage(a);
+		return FWCONF_SYSTEM;
+	}
+	if (a->dry) {
+		show_plan(a);
+		drop_stage(a);
+		return 0;
+	}
+	if (gen_begin(&a->next, &a->cur, &e) == -1) {
+		say_error(&e);
+		restore_settings(a);
+		drop_stage(a);
+		return FWCONF_SYSTEM;
+	}
+	if (!a->txn_open && txn_new(&a->txn, a->next.n, a->how, &e) == -1)
+		die(&e);
+	a->txn_open = true;
+	txn_set_gen(&a->txn, a->next.n);
+	for (i = 0; i < a->njobs; i++) {
+		struct job *j = &a->jobs[i];
+
+		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++)
+			if (j->changed[f])
+				note_file(a, j, f);
+		if (j->action != ACT_NONE)
+			txn_add_unit(&a->txn, j->u->name,
+			    action_names[j->action]);
+	}
+	build_next(a);
+	/* The point before which nothing was installed. */
+	if (txn_write(&a->txn, "applying", &e) == -1) {
+		say_error(&e);
+		restore_settings(a);
+		gen_abandon(&a->next);
+		drop_stage(a);
+		return FWCONF_SYSTEM;
+	}
+	for (i = 0; i < a->njobs; i++) {
+		struct job *j = &a->jobs[i];
+		struct txn_file tf;
+		size_t k = 0;
+
+		while (txn_file_at(&a->txn, &k, &tf))
+			if (strcmp(tf.unit, j->u->name) == 0 &&
+			    txn_install(&tf, &e) == -1) {
+				say_error(&e);
+				drop_stage(a);
+				return undo(a);
+			}
+	}
+	for (i = 0; i < a->njobs; i++) {
+		struct job *j = &a->jobs[i];
+
+		if (a->verbose && j->action != ACT_NONE)
+			printf("%s\t%s\n", j->u->name, action_names[j->action]);
+		if ((r = run_action(j->u, j->action, false)) != 0) {
+			j->outcome = r == 1 ? FAILED : HUNG;
+			drop_stage(a);
+			return undo(a);
+		}
+		j->outcome = RAN;
+	}
+	if (a->confirm_secs > 0 && confirm_write(a->confirm_secs, a->next.n,
+	    0, &e) == -1) {
+		say_error(&e);
+		drop_stage(a);
+		return undo(a);
+	}
+	if (gen_commit(&a->next, &e) == -1) {
+		say_error(&e);
+		drop_stage(a);
+		confirm_remove();
+		return undo(a);
+	}
+	/* Committed: from here on a crash leaves the new generation. */
+	if (txn_remove(&e) == -1)
+		say_error(&e);
+	txn_free(&a->txn);
+	a->txn_open = false;
+	drop_stage(a);
+	gen_prune();
+	syslog(LOG_NOTICE, "%s: gen.%ld: %s%s%s", fwconf_user(), a->next.n,
+	    a->how, *tab_get(&a->next.record, "units") ? ": " : "",
+	    tab_get(&a->next.record, "units"));
+	return 0;
+}
