@@ -15,7 +15,7 @@ check 'the key lists are those of the schemas' '
 check 'every verb in the usage of each tool is in its man page' '
 	for tool in fw-svc fw-dns fw-apply; do
 		$tool -Z 2>&1 | grep -E "^(usage|  )" | sed "s/\[[^]]*\]//g; s/^usage://; s/[|=.]/ /g" |
-		    tr " " "\n" | grep -Ev "^(fw-.*|key|value|unit|name|address|pattern|file|-|)\$" |
+		    tr " " "\n" | grep -Ev "^(fw-.*|-.*|key|value|unit|name|address|pattern|file|gen|count|seconds|message|)\$" |
 		    sort -u >verbs &&
 		test -s verbs || exit 1
 		for v in $(cat verbs); do
