@@ -903,16 +903,23 @@ build_next(struct apply *a)
 			tab_set(&a->next.deferred, j->u->name, "restart");
 		if (j->action == ACT_RESTART || j->action == ACT_STOP)
 			tab_unset(&a->next.deferred, j->u->name);
+		/* Only the hash of what was installed: diff -g renders a
+		 * generation's files again from its settings. */
 		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++) {
 			snprintf(name, sizeof(name), "files%s",
 			    j->u->files[f].target);
 			if (j->u->secret)
 				tab_set(&a->next.tree, name, "secret");
 			else {
+				char *buf;
+				size_t len;
 				hash_t h;
 
-				if (store_put_file(j->cand[f], h, &e) != 0)
+				if (fwconf_read_all(j->cand[f], &buf, &len, NULL,
+				    &e) != 0)
 					die(&e);
+				hash_buf(buf, len, h);
+				free(buf);
 				tab_set(&a->next.tree, name, h);
 			}
 		}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "history.h"
+#include "run.h"
 #include "util.h"
 #include "verb.h"
 
@@ -370,11 +371,87 @@ input_of_named(const struct fwconf_units *us, int argc, char *argv[],
 	return false;
 }
 
+/* Generation N's settings files, in a scratch directory of the stage. */
+static void
+scratch_settings(const struct apply *a, const struct gen *g, char *dir,
+    size_t size)
+{
+	char path[PATH_MAX], **inputs;
+	struct fwconf_err e;
+	size_t i, n, len;
+	char *buf;
+
+	pathf(dir, size, "%s/settings", a->stage);
+	if (fwconf_mkdirs(dir, 0700, &e) == -1)
+		die(&e);
+	inputs = all_inputs(&a->units, &n);
+	for (i = 0; i < n; i++) {
+		if ((buf = gen_settings(g, inputs[i], &len)) == NULL)
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, inputs[i]);
+		if (fwconf_write_atomic(path, buf, len, 0600, (uid_t)-1,
+		    (gid_t)-1, &e) == -1)
+			die(&e);
+		free(buf);
+	}
+	free(inputs);
+}
+
+/*
+ * A unit's file as generation N had it: rendered again from N's settings
+ * (the generation keeps only its hash), into out.  False if it fails.
+ */
+static bool
+render_past(const struct fwconf_unit *u, size_t f, const char *settings,
+    const char *out)
+{
+	char installed[PATH_MAX], *msg;
+	struct run_paths p = { 0 };
+	struct fwconf_err e;
+	int st;
+
+	installed_path(installed, sizeof(installed), u->files[f].target);
+	p.candidate = out;
+	p.target = installed;
+	if (setenv("FW_SETTINGS_DIR", settings, 1) == -1)
+		err(FWCONF_SYSTEM, "setenv");
+	st = run_command(u->files[f].render, &p, out, 0600, &msg, &e);
+	unsetenv("FW_SETTINGS_DIR");
+	if (st != 0) {
+		warnx("%s: render of %s from gen's settings failed%s%s", u->name,
+		    u->files[f].target, st == -1 ? ": " : "", st == -1 ? e.msg :
+		    "");
+		show_output(msg);
+	}
+	free(msg);
+	return st == 0;
+}
+
+/* Does the file rendered now have the hash gen N recorded? */
+static void
+note_if_other(const char *path, const char *h, long n, const char *target)
+{
+	struct fwconf_err e;
+	hash_t now;
+	size_t len;
+	char *buf;
+
+	if (h == NULL || fwconf_read_all(path, &buf, &len, NULL, &e) != 0)
+		return;
+	hash_buf(buf, len, now);
+	free(buf);
+	if (strcmp(now, h) != 0)
+		warnx("gen.%ld:%s: rendered again from its settings; what gen.%ld "
+		    "installed was other (another mpfw version or unit)", n,
+		    target, n);
+}
+
 /* Generation N's settings and files against the current ones. */
 int
 history_diff(struct apply *a, long n, int argc, char *argv[])
 {
 	char key[PATH_MAX + 8], old[PATH_MAX], cur[PATH_MAX], la[PATH_MAX + 32];
+	char settings[PATH_MAX], name[32];
 	const struct fwconf_unit *u;
 	struct fwconf_err e;
 	struct gen g;
@@ -392,32 +469,38 @@ history_diff(struct apply *a, long n, int argc, char *argv[])
 			continue;
 		snprintf(key, sizeof(key), "settings/%s", inputs[i]);
 		snprintf(la, sizeof(la), "gen.%ld:/etc/mpfw/%s", n, inputs[i]);
-		snprintf(old, sizeof(old), "o%d", k++);
-		materialize(a, tab_get(&g.tree, key), old, old, sizeof(old));
+		snprintf(name, sizeof(name), "o%d", k++);
+		materialize(a, tab_get(&g.tree, key), name, old, sizeof(old));
 		if (fwconf_settings_path(cur, sizeof(cur), inputs[i]) == -1 ||
 		    access(cur, F_OK) == -1)
 			strlcpy(cur, "/dev/null", sizeof(cur));
 		differ |= diff_paths(old, cur, la, la + strcspn(la, ":") + 1);
 	}
 	free(inputs);
+	scratch_settings(a, &g, settings, sizeof(settings));
 	for (i = 0; i < a->units.n; i++) {
 		u = &a->units.v[i];
 		if (!unit_named(argc, argv, u->name))
 			continue;
 		for (f = 0; f < u->nfiles; f++) {
 			snprintf(key, sizeof(key), "files%s", u->files[f].target);
-			h = tab_get(&g.tree, key);
+			if ((h = tab_get(&g.tree, key)) == NULL)
+				continue;	/* not installed by then */
 			installed_path(cur, sizeof(cur), u->files[f].target);
 			snprintf(la, sizeof(la), "gen.%ld:%s", n,
 			    u->files[f].target);
-			if (u->secret || (h != NULL && strcmp(h, "secret") == 0)) {
+			if (u->secret || strcmp(h, "secret") == 0) {
 				printf("--- %s\n+++ %s\n@@ the unit carries a "
 				    "secret: its contents are not shown @@\n",
 				    la, u->files[f].target);
 				continue;
 			}
-			snprintf(old, sizeof(old), "o%d", k++);
-			materialize(a, h, old, old, sizeof(old));
+			pathf(old, sizeof(old), "%s/r%d", a->stage, k++);
+			if (!render_past(u, f, settings, old)) {
+				drop_stage(a);
+				return FWCONF_SYSTEM;
+			}
+			note_if_other(old, h, n, u->files[f].target);
 			if (access(cur, F_OK) == -1)
 				strlcpy(cur, "/dev/null", sizeof(cur));
 			differ |= diff_paths(old, cur, la, u->files[f].target);
@@ -429,7 +512,6 @@ history_diff(struct apply *a, long n, int argc, char *argv[])
 	return differ;
 }
 
-/* A settings file of generation N as its tool's show (or list) prints it. */
 static bool
 is_input(const struct fwconf_units *us, const char *name)
 {

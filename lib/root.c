@@ -76,12 +76,21 @@ fwconf_path(char *buf, size_t size, const char *abspath)
 	return 0;
 }
 
+/*
+ * ROOT/etc/mpfw/NAME; FW_SETTINGS_DIR, set by fw-apply alone, makes the
+ * renders of a past generation read its settings from a scratch copy
+ * while every path they write into a file stays that of the root.
+ */
 int
 fwconf_settings_path(char *buf, size_t size, const char *name)
 {
+	const char *dir = getenv("FW_SETTINGS_DIR");
 	int n;
 
-	n = snprintf(buf, size, "%s/etc/mpfw/%s", fwconf_root(), name);
+	if (dir != NULL && *dir == '/')
+		n = snprintf(buf, size, "%s/%s", dir, name);
+	else
+		n = snprintf(buf, size, "%s/etc/mpfw/%s", fwconf_root(), name);
 	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
