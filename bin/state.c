@@ -116,25 +116,32 @@ tab_unset(struct fwconf_table *t, const char *name)
 
 /* ---- generations ---- */
 
-static int
-table_at(struct fwconf_table *t, const char *dir, const char *name,
-    struct fwconf_err *e)
-{
-	char path[PATH_MAX];
+/*
+ * A generation is one file, gen.N, a table whose names carry the part
+ * they belong to: "record:", "tree:", "stamp:", "deferred:".  One file,
+ * not a directory of four: fifty generations cost fifty blocks.
+ */
+static const char *const parts[] = { "record:", "tree:", "stamp:",
+    "deferred:" };
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    sizeof(path))
-		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long", dir);
-	return fwconf_table_read(t, path, e);
+static struct fwconf_table *
+part_of(struct gen *g, size_t i)
+{
+	struct fwconf_table *t[] = { &g->record, &g->tree, &g->stamps,
+	    &g->deferred };
+
+	return t[i];
 }
 
 static void
 empty_tables(struct gen *g)
 {
-	g->record.path = xstrdup("");
-	g->tree.path = xstrdup("");
-	g->stamps.path = xstrdup("");
-	g->deferred.path = xstrdup("");
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		memset(part_of(g, i), 0, sizeof(struct fwconf_table));
+		part_of(g, i)->path = xstrdup(g->path);
+	}
 }
 
 bool
@@ -145,32 +152,44 @@ gen_exists(long n)
 
 	snprintf(name, sizeof(name), "gen.%ld", n);
 	return n > 0 && state_dir(path, sizeof(path), name) == 0 &&
-	    fwconf_lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	    fwconf_lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int
 gen_load(struct gen *g, long n, struct fwconf_err *e)
 {
+	struct fwconf_table all;
+	const struct fwconf_record *r;
 	char name[32];
+	size_t i, k;
 
 	memset(g, 0, sizeof(*g));
 	g->n = n;
-	if (n == 0) {
-		/* Nothing applied: empty tables that are never written. */
-		empty_tables(g);
-		return 0;
-	}
 	snprintf(name, sizeof(name), "gen.%ld", n);
-	if (state_dir(g->dir, sizeof(g->dir), name) == -1)
+	if (n > 0 && state_dir(g->path, sizeof(g->path), name) == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
+	empty_tables(g);
+	if (n == 0)
+		return 0;	/* nothing applied: empty, never written */
 	if (!gen_exists(n))
 		return fwconf_fail(e, FWCONF_REFUSED, "gen.%ld: no such "
 		    "generation (fw-apply log lists those kept)", n);
-	if (table_at(&g->record, g->dir, "record", e) == -1 ||
-	    table_at(&g->tree, g->dir, "tree", e) == -1 ||
-	    table_at(&g->stamps, g->dir, "stamps", e) == -1 ||
-	    table_at(&g->deferred, g->dir, "deferred", e) == -1)
+	if (fwconf_table_read(&all, g->path, e) == -1) {
+		fwconf_table_free(&all);
 		return -1;
+	}
+	for (i = 0; i < all.nrecs; i++) {
+		r = &all.recs[i];
+		for (k = 0; k < 4; k++)
+			if (strncmp(r->name, parts[k], strlen(parts[k])) == 0) {
+				tab_set(part_of(g, k), r->name +
+				    strlen(parts[k]), r->value);
+				break;
+			}
+	}
+	fwconf_table_free(&all);
+	for (k = 0; k < 4; k++)
+		part_of(g, k)->changed = false;
 	return 0;
 }
 
@@ -201,58 +220,36 @@ gen_current(struct gen *g, struct fwconf_err *e)
 void
 gen_free(struct gen *g)
 {
-	fwconf_table_free(&g->record);
-	fwconf_table_free(&g->tree);
-	fwconf_table_free(&g->stamps);
-	fwconf_table_free(&g->deferred);
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		fwconf_table_free(part_of(g, i));
 }
 
-/* The table read from cur, to be written into the new directory. */
-static int
-table_copy(struct fwconf_table *to, const struct gen *cur,
-    const char *dir, const char *name, struct fwconf_err *e)
-{
-	char path[PATH_MAX];
-
-	if (cur->n > 0) {
-		if (table_at(to, cur->dir, name, e) == -1)
-			return -1;
-	} else
-		memset(to, 0, sizeof(*to));
-	pathf(path, sizeof(path), "%s/%s", dir, name);
-	free(to->path);
-	to->path = xstrdup(path);
-	to->exists = false;
-	to->changed = true;
-	return 0;
-}
-
-/* A new generation after cur, in a temporary directory. */
+/* A new generation after cur: its tables begin as cur's, but the record. */
 int
 gen_begin(struct gen *next, const struct gen *cur, struct fwconf_err *e)
 {
-	char dir[PATH_MAX], name[64];
-	unsigned int r = arc4random();
+	struct gen *c = (struct gen *)cur;
+	const struct fwconf_record *r;
+	char name[32];
+	size_t i, k;
 
 	memset(next, 0, sizeof(*next));
-	snprintf(name, sizeof(name), ".gen.tmp.%08x", r);
-	if (state_dir(dir, sizeof(dir), name) == -1)
-		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
-	if (fwconf_mkdir(dir, 0700) != 0)
-		return fwconf_fail_errno(e, "%s", dir);
-	strlcpy(next->dir, dir, sizeof(next->dir));
 	next->n = cur->n + 1;
-	/* Numbers only grow: a pruned or rolled-over one is never reused. */
+	/* Numbers only grow: one pruned or rolled over is never reused. */
 	while (gen_exists(next->n))
 		next->n++;
-	if (table_copy(&next->tree, cur, dir, "tree", e) == -1 ||
-	    table_copy(&next->stamps, cur, dir, "stamps", e) == -1 ||
-	    table_copy(&next->deferred, cur, dir, "deferred", e) == -1)
-		return -1;
-	memset(&next->record, 0, sizeof(next->record));
-	pathf(dir, sizeof(dir), "%s/record", next->dir);
-	next->record.path = xstrdup(dir);
-	next->record.changed = true;
+	snprintf(name, sizeof(name), "gen.%ld", next->n);
+	if (state_dir(next->path, sizeof(next->path), name) == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
+	empty_tables(next);
+	for (k = 1; k < 4; k++)
+		for (i = 0; i < part_of(c, k)->nrecs; i++) {
+			r = &part_of(c, k)->recs[i];
+			if (!r->deleted)
+				tab_set(part_of(next, k), r->name, r->value);
+		}
 	return 0;
 }
 
@@ -302,42 +299,61 @@ state_table_write(struct fwconf_table *t, struct fwconf_err *e)
 	return fwconf_table_write(t, e);
 }
 
+/* The four parts as one file, written whole or not at all. */
+static int
+gen_write(struct gen *g, struct fwconf_err *e)
+{
+	struct fwconf_table all = { 0 };
+	const struct fwconf_record *r;
+	char name[PATH_MAX + 16];
+	size_t i, k;
+	int rv;
+
+	all.path = xstrdup(g->path);
+	for (k = 0; k < 4; k++)
+		for (i = 0; i < part_of(g, k)->nrecs; i++) {
+			r = &part_of(g, k)->recs[i];
+			if (r->deleted)
+				continue;
+			snprintf(name, sizeof(name), "%s%s", parts[k], r->name);
+			tab_set(&all, name, r->value);
+		}
+	rv = state_table_write(&all, e);
+	fwconf_table_free(&all);
+	return rv;
+}
+
 int
 gen_write_record(struct gen *g, struct fwconf_err *e)
 {
-	return state_table_write(&g->record, e);
+	return gen_write(g, e);
 }
 
 /* The generation made whole, then current: the apply's point of no return. */
 int
 gen_commit(struct gen *g, struct fwconf_err *e)
 {
-	char path[PATH_MAX], name[32];
-
-	if (state_table_write(&g->record, e) == -1 ||
-	    state_table_write(&g->tree, e) == -1 ||
-	    state_table_write(&g->stamps, e) == -1 ||
-	    state_table_write(&g->deferred, e) == -1)
+	if (gen_write(g, e) == -1)
 		return -1;
-	snprintf(name, sizeof(name), "gen.%ld", g->n);
-	if (state_dir(path, sizeof(path), name) == -1)
-		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
-	fwconf_rm_tree(path);		/* left by a crash before the switch */
-	if (fwconf_rename(g->dir, path) == -1)
-		return fwconf_fail_errno(e, "%s", path);
-	strlcpy(g->dir, path, sizeof(g->dir));
-	/* The tables name the new directory from now on. */
-	pathf(path, sizeof(path), "%s/record", g->dir);
-	free(g->record.path);
-	g->record.path = xstrdup(path);
 	return point_current(g->n, e);
 }
 
+/* A generation written but never made current goes. */
 void
 gen_abandon(struct gen *g)
 {
-	if (g->dir[0] != '\0')
-		fwconf_rm_tree(g->dir);
+	char link[PATH_MAX], target[64];
+	ssize_t n;
+
+	if (g->path[0] == '\0')
+		return;
+	if (state_dir(link, sizeof(link), "current") == 0 &&
+	    (n = fwconf_readlink(link, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		if (strcmp(target, strrchr(g->path, '/') + 1) == 0)
+			return;
+	}
+	fwconf_unlink(g->path);
 }
 
 long
@@ -355,15 +371,21 @@ gen_keep(void)
 	return n;
 }
 
-/* Every hash a table's values name (tree, transaction, dropped). */
+/*
+ * Every hash a table's values name (a transaction), or only those of
+ * names starting with prefix (a tree: its files are hashes of what was
+ * installed, not kept in the store).
+ */
 static void
-live_hashes(const struct fwconf_table *t, char ***v, size_t *n, size_t *cap)
+live_hashes(const struct fwconf_table *t, const char *prefix, char ***v,
+    size_t *n, size_t *cap)
 {
 	const char *p, *val;
 	size_t i, len;
 
 	for (i = 0; i < t->nrecs; i++) {
-		if (t->recs[i].deleted)
+		if (t->recs[i].deleted || (prefix != NULL &&
+		    strncmp(t->recs[i].name, prefix, strlen(prefix)) != 0))
 			continue;
 		for (val = t->recs[i].value; (p = strpbrk(val,
 		    "0123456789abcdef")) != NULL; val = p + len) {
@@ -413,23 +435,19 @@ gen_prune(void)
 		for (j = 0; j < n; j++)
 			newer += nums[j] > nums[i];
 		if ((long)newer >= keep) {
-			fwconf_rm_tree(path);
+			fwconf_unlink(path);
 			continue;
 		}
-		pathf(path, sizeof(path), "%s/gen.%ld/tree", dir, nums[i]);
 		if (fwconf_table_read(&t, path, &e) == 0)
-			live_hashes(&t, &live, &nlive, &cap);
+			live_hashes(&t, "tree:settings/", &live, &nlive, &cap);
 		fwconf_table_free(&t);
 	}
 	free(nums);
 	/* What a transaction or kept dropped settings name stays too. */
+	/* What an unfinished transaction names stays too. */
 	if (state_dir(path, sizeof(path), "txn") == 0 &&
 	    fwconf_table_read(&t, path, &e) == 0)
-		live_hashes(&t, &live, &nlive, &cap);
-	fwconf_table_free(&t);
-	if (state_dir(path, sizeof(path), "dropped/index") == 0 &&
-	    fwconf_table_read(&t, path, &e) == 0)
-		live_hashes(&t, &live, &nlive, &cap);
+		live_hashes(&t, NULL, &live, &nlive, &cap);
 	fwconf_table_free(&t);
 	qsort(live, nlive, sizeof(*live), by_str);
 	store_gc(live, nlive);
@@ -511,18 +529,27 @@ snapshot_secrets(struct gen *g, const char *input, struct fwconf_err *e)
 int
 snapshot_input(struct gen *g, const char *input, struct fwconf_err *e)
 {
-	char path[PATH_MAX], name[PATH_MAX];
+	char path[PATH_MAX], name[PATH_MAX], *buf;
+	const char *prev;
+	size_t len;
 	hash_t h;
 	int r;
 
 	if (fwconf_settings_path(path, sizeof(path), input) == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: path too long", input);
 	snprintf(name, sizeof(name), "settings/%s", input);
-	if ((r = store_put_file(path, h, e)) == -1)
+	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) == -1)
 		return -1;
 	if (r == 1)
 		tab_unset(&g->tree, name);
-	else
+	else {
+		/* The version before may then be kept as a delta. */
+		prev = tab_get(&g->tree, name);
+		r = store_put_over(buf, len, prev, h, e);
+		free(buf);
+		if (r == -1)
+			return -1;
 		tab_set(&g->tree, name, h);
+	}
 	return snapshot_secrets(g, input, e);
 }

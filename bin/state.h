@@ -1,22 +1,22 @@
 /*
  * state.h: what fw-apply keeps in ROOT/var/lib/mpfw (mode 0700).  Each
  * successful apply or rollback is a generation, gen.N, and `current`
- * links to the last one.  A generation is a directory of tables
- * (fwconf(5) tables: name TAB value, sorted):
+ * links to the last one.  A generation is one file, a fwconf(5) table of
+ * four parts, each name prefixed with its part:
  *
- *	gen.N/record    time, user, how, units (unit=action ...), comment,
- *	                confirm (none | pending | confirmed | not confirmed)
- *	gen.N/tree      settings/NAME TAB hash: each settings file applied;
- *	                files/TARGET TAB hash: each file installed, "secret"
- *	                for a secret unit's; secret/NAME/KEY TAB salted hash
- *	gen.N/stamps    unit TAB "def=H version=V enabled=B in.NAME=H ..."
- *	gen.N/deferred  unit TAB "restart": waiting for a full apply
+ *	record:   time, user, how, units (unit=action ...), comment,
+ *	          confirm (none | pending | confirmed | not confirmed)
+ *	tree:     settings/NAME TAB hash: each settings file applied, in
+ *	          the store (store.h); files/TARGET TAB hash of each file
+ *	          installed (not stored: rendered again from the settings),
+ *	          "secret" for a secret unit's; secret/NAME/KEY TAB a salted
+ *	          fingerprint (secrets are never kept)
+ *	stamp:    unit TAB "def=H version=V enabled=B in.NAME=H ..."
+ *	deferred: unit TAB "restart": waiting for a full apply
  *
- * The contents the hashes name are in the store (store.h).  Secrets are
- * never kept: a generation knows only whether each one changed.  A
- * generation is built in a temporary directory, renamed into place, and
- * then `current` is switched by renaming a new symlink over it, so a
- * crash leaves the old state or the new one.  FW_KEEP_GENERATIONS (50)
+ * A generation is written whole by an atomic rename, then `current` is
+ * switched by renaming a new symlink over it, so a crash leaves the old
+ * state or the new one.  FW_KEEP_GENERATIONS (50)
  * are kept; the store keeps what they, the transaction and the kept
  * dropped settings name.
  */
@@ -31,7 +31,7 @@
 
 struct gen {
 	long	 n;		/* 0: nothing applied yet */
-	char	 dir[PATH_MAX];
+	char	 path[PATH_MAX];	/* ROOT/var/lib/mpfw/gen.N */
 	struct fwconf_table record, tree, stamps, deferred;
 };
 

@@ -1,18 +1,18 @@
 /*
  * store.c: the content-addressed store; see store.h.
  *
- * A content up to CHUNKED_MIN bytes is one object, objects/XX/REST, named
- * by its SHA-256.  A larger one (a table of a hundred thousand DNS
- * entries) is cut into chunks at line ends chosen by the lines themselves
- * (content-defined: a line whose hash has its low bits zero ends a
- * chunk), each kept once as chunks/XX/REST under a 64-bit id, and the
- * content itself is a list of those ids, objects/XX/REST.chunks.  Fifty
- * versions of a table with one entry changing each time then cost one
- * table, fifty lists and fifty chunks.  A chunk id is short; the whole is
- * always checked against its full SHA-256 when read, so two chunks that
- * shared an id could never make a wrong file, only a refused one.
+ * Each content is one file, objects/HASH, named by its SHA-256.  A large
+ * settings file (a table of a hundred thousand DNS entries) that changes
+ * a little at each apply is kept as reverse deltas, as RCS keeps files:
+ * the newest version whole, each older one as objects/HASH.delta, "the
+ * version after me, with these bytes in the middle instead of its own".
+ * Fifty versions with one entry changing each time then cost one table
+ * and fifty small deltas.  What is read is always checked against the
+ * full SHA-256 it is asked by, so a damaged chain gives a refusal, never
+ * a wrong file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sha2.h>
 #include <stdio.h>
@@ -25,12 +25,8 @@
 #include "store.h"
 #include "util.h"
 
-#define CHUNKED_MIN	65536	/* smaller contents are one object */
-#define CHUNK_LINES_MIN	32	/* a chunk ends after at least so many lines */
-#define CHUNK_LINES_MAX	4096
-#define CHUNK_MASK	0xff	/* about one line in 256 ends a chunk */
-#define ID_LEN		16	/* hex digits of a chunk id */
-#define LIST_MAGIC	"mpfw-chunks 1\n"
+#define DELTA_MIN	65536	/* smaller versions are simply kept whole */
+#define DELTA_MAGIC	"mpfw-delta 1"
 
 void
 hash_buf(const char *buf, size_t len, hash_t out)
@@ -45,39 +41,23 @@ valid_hash(const char *h)
 	    strspn(h, "0123456789abcdef") == HASH_LEN;
 }
 
+static int
+object_path(char *buf, size_t size, const hash_t h, const char *suffix)
+{
+	char rel[32 + HASH_LEN];
+
+	if (!valid_hash(h)) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(rel, sizeof(rel), "objects/%s%s", h, suffix);
+	return state_dir(buf, size, rel);
+}
+
 int
 store_path(char *buf, size_t size, const hash_t h)
 {
-	char rel[32 + HASH_LEN];
-
-	if (!valid_hash(h)) {
-		errno = EINVAL;
-		return -1;
-	}
-	snprintf(rel, sizeof(rel), "objects/%.2s/%s", h, h + 2);
-	return state_dir(buf, size, rel);
-}
-
-static int
-list_path(char *buf, size_t size, const hash_t h)
-{
-	char rel[48 + HASH_LEN];
-
-	if (!valid_hash(h)) {
-		errno = EINVAL;
-		return -1;
-	}
-	snprintf(rel, sizeof(rel), "objects/%.2s/%s.chunks", h, h + 2);
-	return state_dir(buf, size, rel);
-}
-
-static int
-chunk_path(char *buf, size_t size, const char *id)
-{
-	char rel[32 + HASH_LEN];
-
-	snprintf(rel, sizeof(rel), "chunks/%.2s/%.*s", id, ID_LEN - 2, id + 2);
-	return state_dir(buf, size, rel);
+	return object_path(buf, size, h, "");
 }
 
 static bool
@@ -88,90 +68,35 @@ exists(const char *path)
 	return fwconf_lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static bool
+has_whole(const hash_t h)
+{
+	char path[PATH_MAX];
+
+	return object_path(path, sizeof(path), h, "") == 0 && exists(path);
+}
+
 bool
 store_has(const hash_t h)
 {
 	char path[PATH_MAX];
 
-	return (store_path(path, sizeof(path), h) == 0 && exists(path)) ||
-	    (list_path(path, sizeof(path), h) == 0 && exists(path));
-}
-
-static const char *
-dirname_of(const char *path)
-{
-	static char dir[PATH_MAX];
-	char *slash;
-
-	strlcpy(dir, path, sizeof(dir));
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	return dir;
+	return has_whole(h) || (object_path(path, sizeof(path), h, ".delta") ==
+	    0 && exists(path));
 }
 
 /* Written whole and fsync'd: a transaction may name it next. */
 static int
 put_file(const char *path, const char *buf, size_t len, struct fwconf_err *e)
 {
-	if (fwconf_mkdirs(dirname_of(path), 0700, e) == -1)
+	char dir[PATH_MAX];
+
+	if (state_dir(dir, sizeof(dir), "objects") == -1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "store: path too long");
+	if (fwconf_mkdirs(dir, 0700, e) == -1)
 		return -1;
 	return fwconf_write_atomic(path, buf, len, 0600, (uid_t)-1, (gid_t)-1,
 	    e);
-}
-
-/* FNV-1a of a line: cheap, and only the line decides where chunks end. */
-static uint32_t
-line_hash(const char *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n-- > 0) {
-		h ^= (unsigned char)*p++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static int
-put_chunks(const char *buf, size_t len, const char *listpath,
-    struct fwconf_err *e)
-{
-	char path[PATH_MAX], id[HASH_LEN + 1], *list;
-	const char *start = buf, *p = buf, *nl, *end = buf + len;
-	size_t lines = 0, cap = len / 64 + 64, n = strlen(LIST_MAGIC);
-	int r = 0;
-
-	list = xmalloc(cap);
-	memcpy(list, LIST_MAGIC, n);
-	while (p < end && r == 0) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end - 1;
-		lines++;
-		if (nl + 1 == end || (lines >= CHUNK_LINES_MIN &&
-		    ((line_hash(p, (size_t)(nl - p)) & CHUNK_MASK) == 0 ||
-		    lines >= CHUNK_LINES_MAX))) {
-			hash_buf(start, (size_t)(nl + 1 - start), id);
-			id[ID_LEN] = '\0';
-			if (chunk_path(path, sizeof(path), id) == -1)
-				r = fwconf_fail(e, FWCONF_SYSTEM, "store: path "
-				    "too long");
-			else if (!exists(path))
-				r = put_file(path, start, (size_t)(nl + 1 -
-				    start), e);
-			if (n + ID_LEN + 2 > cap)
-				list = xreallocarray(list, cap *= 2, 1);
-			memcpy(list + n, id, ID_LEN);
-			n += ID_LEN;
-			list[n++] = '\n';
-			start = nl + 1;
-			lines = 0;
-		}
-		p = nl + 1;
-	}
-	if (r == 0)
-		r = put_file(listpath, list, n, e);
-	free(list);
-	return r;
 }
 
 int
@@ -182,12 +107,6 @@ store_put(const char *buf, size_t len, hash_t out, struct fwconf_err *e)
 	hash_buf(buf, len, out);
 	if (store_has(out))
 		return 0;
-	if (len >= CHUNKED_MIN) {
-		if (list_path(path, sizeof(path), out) == -1)
-			return fwconf_fail(e, FWCONF_SYSTEM, "store: path too "
-			    "long");
-		return put_chunks(buf, len, path, e);
-	}
 	if (store_path(path, sizeof(path), out) == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "store: path too long");
 	return put_file(path, buf, len, e);
@@ -207,48 +126,122 @@ store_put_file(const char *path, hash_t out, struct fwconf_err *e)
 	return r;
 }
 
-/* A chunked content put back together. */
-static int
-get_chunks(const char *listpath, char **bufp, size_t *lenp,
+/*
+ * prev, kept whole, becomes a delta against next: the bytes they share at
+ * their start and end are taken from next.  A delta is written only when
+ * it is small; the whole is removed only once the delta is on disk.
+ */
+static void
+make_delta(const hash_t prev, const hash_t next, const char *nbuf, size_t nlen)
+{
+	char path[PATH_MAX], head[256], *pbuf, *out;
+	struct fwconf_err e;
+	size_t plen, pre = 0, suf = 0, mid, n;
+
+	if (store_get(prev, &pbuf, &plen, &e) == -1)
+		return;
+	while (pre < plen && pre < nlen && pbuf[pre] == nbuf[pre])
+		pre++;
+	while (suf < plen - pre && suf < nlen - pre &&
+	    pbuf[plen - 1 - suf] == nbuf[nlen - 1 - suf])
+		suf++;
+	mid = plen - pre - suf;
+	if (plen < DELTA_MIN || mid > plen / 4) {
+		free(pbuf);
+		return;
+	}
+	n = (size_t)snprintf(head, sizeof(head), DELTA_MAGIC " %s %zu %zu\n",
+	    next, pre, suf);
+	out = xmalloc(n + mid + 1);
+	memcpy(out, head, n);
+	memcpy(out + n, pbuf + pre, mid);
+	free(pbuf);
+	if (object_path(path, sizeof(path), prev, ".delta") == 0 &&
+	    put_file(path, out, n + mid, &e) == 0 &&
+	    store_path(path, sizeof(path), prev) == 0)
+		fwconf_unlink(path);
+	free(out);
+}
+
+int
+store_put_over(const char *buf, size_t len, const char *prev, hash_t out,
     struct fwconf_err *e)
 {
-	char path[PATH_MAX], id[ID_LEN + 1], *list, *buf = NULL, *c, *p;
-	size_t llen, clen, len = 0, cap = 0, n = strlen(LIST_MAGIC);
+	bool was = false;
+
+	hash_buf(buf, len, out);
+	was = store_has(out);
+	if (store_put(buf, len, out, e) == -1)
+		return -1;
+	if (!was && prev != NULL && len >= DELTA_MIN && valid_hash(prev) &&
+	    strcmp(prev, out) != 0 && has_whole(prev))
+		make_delta(prev, out, buf, len);
+	return 0;
+}
+
+/* A delta's header: the base it is made from and what it keeps of it. */
+static int
+parse_delta(const char *buf, size_t len, hash_t base, size_t *pre,
+    size_t *suf, size_t *off)
+{
+	const char *nl = memchr(buf, '\n', len < 256 ? len : 256);
+	char magic[16], ver[8];
+
+	if (nl == NULL || sscanf(buf, "%15s %7s %64s %zu %zu", magic, ver, base,
+	    pre, suf) != 5 || strcmp(magic, "mpfw-delta") != 0 ||
+	    strcmp(ver, "1") != 0 || !valid_hash(base))
+		return -1;
+	*off = (size_t)(nl + 1 - buf);
+	return 0;
+}
+
+/* A version kept as a delta: its base, then the middle put in. */
+static int
+get_delta(const hash_t h, char **bufp, size_t *lenp, int depth,
+    struct fwconf_err *e)
+{
+	char path[PATH_MAX], *d, *b, *out;
+	size_t dlen, blen, pre, suf, off, mid;
+	hash_t base;
 	int r;
 
-	if ((r = fwconf_read_all(listpath, &list, &llen, NULL, e)) != 0)
-		return r == 1 ? fwconf_fail(e, FWCONF_SYSTEM, "%s: missing",
-		    listpath) : -1;
-	if (llen < n || memcmp(list, LIST_MAGIC, n) != 0) {
-		free(list);
-		return fwconf_fail(e, FWCONF_SYSTEM, "%s: not a chunk list",
-		    listpath);
+	if (depth > 1000)
+		return fwconf_fail(e, FWCONF_SYSTEM, "object %s: a chain of "
+		    "deltas without end", h);
+	if (object_path(path, sizeof(path), h, ".delta") == -1 ||
+	    (r = fwconf_read_all(path, &d, &dlen, NULL, e)) == 1)
+		return fwconf_fail(e, FWCONF_SYSTEM, "object %s: missing from "
+		    "the store", h);
+	if (r == -1)
+		return -1;
+	if (parse_delta(d, dlen, base, &pre, &suf, &off) == -1) {
+		free(d);
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: not a delta", path);
 	}
-	for (p = list + n; p + ID_LEN < list + llen + 1 && *p != '\0';
-	    p += ID_LEN + 1) {
-		memcpy(id, p, ID_LEN);
-		id[ID_LEN] = '\0';
-		if (chunk_path(path, sizeof(path), id) == -1 ||
-		    (r = fwconf_read_all(path, &c, &clen, NULL, e)) != 0) {
-			if (r == 1)
-				fwconf_fail(e, FWCONF_SYSTEM, "%s: missing from "
-				    "the store", path);
-			free(list);
-			free(buf);
-			return -1;
-		}
-		while (len + clen + 1 > cap)
-			buf = xreallocarray(buf, cap = cap ? cap * 2 : 65536, 1);
-		memcpy(buf + len, c, clen);
-		len += clen;
-		free(c);
+	if (has_whole(base)) {
+		if (object_path(path, sizeof(path), base, "") == -1 ||
+		    fwconf_read_all(path, &b, &blen, NULL, e) != 0)
+			r = fwconf_fail(e, FWCONF_SYSTEM, "object %s: missing",
+			    base);
+	} else
+		r = get_delta(base, &b, &blen, depth + 1, e);
+	if (r != 0 || pre + suf > blen) {
+		free(d);
+		if (r == 0)
+			free(b);
+		return r != 0 ? -1 : fwconf_fail(e, FWCONF_SYSTEM, "%s: does "
+		    "not fit its base", path);
 	}
-	free(list);
-	if (buf == NULL)
-		buf = xstrdup("");
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
+	mid = dlen - off;
+	out = xmalloc(pre + mid + suf + 1);
+	memcpy(out, b, pre);
+	memcpy(out + pre, d + off, mid);
+	memcpy(out + pre + mid, b + blen - suf, suf);
+	out[pre + mid + suf] = '\0';
+	free(b);
+	free(d);
+	*bufp = out;
+	*lenp = pre + mid + suf;
 	return 0;
 }
 
@@ -262,12 +255,8 @@ store_get(const hash_t h, char **buf, size_t *len, struct fwconf_err *e)
 	if (store_path(path, sizeof(path), h) == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "store: %.64s: not a "
 		    "hash", h);
-	if ((r = fwconf_read_all(path, buf, len, NULL, e)) == 1) {
-		if (list_path(path, sizeof(path), h) == -1 || !exists(path))
-			return fwconf_fail(e, FWCONF_SYSTEM, "object %s: missing "
-			    "from the store", h);
-		r = get_chunks(path, buf, len, e);
-	}
+	if ((r = fwconf_read_all(path, buf, len, NULL, e)) == 1)
+		r = get_delta(h, buf, len, 0, e);
 	if (r == -1)
 		return -1;
 	/* A damaged object must never be installed as a daemon's file. */
@@ -297,71 +286,63 @@ is_live(char *const *live, size_t n, const char *h)
 	return bsearch(&key, live, n, sizeof(*live), by_str) != NULL;
 }
 
-/* The chunk ids of every live list, sorted. */
-static char **
-live_chunks(char *const *live, size_t nlive, size_t *np)
+/* The base of a delta, or false. */
+static bool
+delta_base(const char *h, hash_t base)
 {
-	char path[PATH_MAX], *list, *p, **ids = NULL;
-	struct fwconf_err e;
-	size_t i, len, n = 0, cap = 0, m = strlen(LIST_MAGIC);
+	char path[PATH_MAX], buf[256];
+	size_t pre, suf, off;
+	ssize_t n;
+	int fd;
 
-	for (i = 0; i < nlive; i++) {
-		if (list_path(path, sizeof(path), live[i]) == -1 ||
-		    fwconf_read_all(path, &list, &len, NULL, &e) != 0)
-			continue;
-		for (p = list + m; len >= m && p + ID_LEN < list + len + 1 &&
-		    *p != '\0'; p += ID_LEN + 1) {
-			ids = xgrow(ids, n, &cap, sizeof(*ids));
-			ids[n++] = strndup(p, ID_LEN);
-		}
-		free(list);
-	}
-	qsort(ids, n, sizeof(*ids), by_str);
-	*np = n;
-	return ids;
+	if (object_path(path, sizeof(path), h, ".delta") == -1 ||
+	    (fd = fwconf_open(path, O_RDONLY, 0)) == -1)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return parse_delta(buf, (size_t)n, base, &pre, &suf, &off) == 0;
 }
 
-/* Each file of DIR/XX/ whose name (with XX before it) is not live goes. */
-static void
-sweep(const char *rel, char *const *live, size_t n, size_t idlen)
-{
-	char dir[PATH_MAX], sub[PATH_MAX], path[PATH_MAX], name[HASH_LEN + 8];
-	struct dirent *de, *fe;
-	DIR *d, *f;
-
-	if (state_dir(dir, sizeof(dir), rel) == -1 ||
-	    (d = fwconf_opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strlen(de->d_name) != 2 || (size_t)snprintf(sub,
-		    sizeof(sub), "%s/%s", dir, de->d_name) >= sizeof(sub) ||
-		    (f = fwconf_opendir(sub)) == NULL)
-			continue;
-		while ((fe = readdir(f)) != NULL) {
-			if (fe->d_name[0] == '.' || strlen(fe->d_name) < idlen - 2)
-				continue;
-			snprintf(name, sizeof(name), "%s%.*s", de->d_name,
-			    (int)(idlen - 2), fe->d_name);
-			if (!is_live(live, n, name) && (size_t)snprintf(path,
-			    sizeof(path), "%s/%s", sub, fe->d_name) <
-			    sizeof(path))
-				fwconf_unlink(path);
-		}
-		closedir(f);
-	}
-	closedir(d);
-}
-
+/*
+ * Remove every object not named in live, nor the base (and its base...)
+ * of a delta that is: an old version is read through the newer ones.
+ */
 void
 store_gc(char *const *live, size_t n)
 {
-	char **ids;
-	size_t nids, i;
+	char dir[PATH_MAX], path[PATH_MAX], name[HASH_LEN + 1], **all;
+	struct dirent *de;
+	size_t i, nall, cap;
+	hash_t base;
+	DIR *d;
 
-	ids = live_chunks(live, n, &nids);
-	sweep("objects", live, n, HASH_LEN);
-	sweep("chunks", ids, nids, ID_LEN);
-	for (i = 0; i < nids; i++)
-		free(ids[i]);
-	free(ids);
+	cap = n + 16;
+	all = xreallocarray(NULL, cap, sizeof(*all));
+	for (nall = 0; nall < n; nall++)
+		all[nall] = xstrdup(live[nall]);
+	for (i = 0; i < nall; i++)
+		if (delta_base(all[i], base)) {
+			all = xgrow(all, nall, &cap, sizeof(*all));
+			all[nall++] = xstrdup(base);
+		}
+	qsort(all, nall, sizeof(*all), by_str);
+	if (state_dir(dir, sizeof(dir), "objects") == -1 ||
+	    (d = fwconf_opendir(dir)) == NULL)
+		goto done;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) < HASH_LEN)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", HASH_LEN, de->d_name);
+		if (!is_live(all, nall, name) && (size_t)snprintf(path,
+		    sizeof(path), "%s/%s", dir, de->d_name) < sizeof(path))
+			fwconf_unlink(path);
+	}
+	closedir(d);
+done:
+	for (i = 0; i < nall; i++)
+		free(all[i]);
+	free(all);
 }

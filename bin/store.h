@@ -1,7 +1,7 @@
 /*
  * store.h: the content-addressed store of fw-apply, ROOT/var/lib/mpfw/
- * objects/XX/REST, one file per distinct content, named by its SHA-256,
- * mode 0600.  Generations and transactions name contents by hash, so a
+ * objects/, one file per distinct content, named by its SHA-256, mode
+ * 0600 (store.c tells how versions of large ones are kept).  Generations and transactions name contents by hash, so a
  * file that did not change between fifty generations is stored once.
  */
 #ifndef STORE_H
@@ -20,6 +20,9 @@ void	 hash_buf(const char *buf, size_t len, hash_t out);
 int	 store_path(char *buf, size_t size, const hash_t);
 /* Keep buf; its hash in out. */
 int	 store_put(const char *buf, size_t len, hash_t out, struct fwconf_err *);
+/* Keep buf, a new version of what prev was: prev may become a delta. */
+int	 store_put_over(const char *buf, size_t len, const char *prev,
+	    hash_t out, struct fwconf_err *);
 /* Keep the file at path: 0 and its hash, 1 when there is no such file. */
 int	 store_put_file(const char *path, hash_t out, struct fwconf_err *);
 /* The content of an object, malloc'd. */

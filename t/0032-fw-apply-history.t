@@ -1,0 +1,151 @@
+#!/bin/sh -e
+# fw-apply's history: who applied what and why, rollback to any
+# generation, diff and show of any generation, the cost of keeping fifty.
+. ./lib.sh
+plan 14
+
+# Units whose daemons record what they were told: the hash of the file
+# they now have, one line per reload.
+only_units
+mkdir -p "$settings/units.d"
+cat >"$settings/units.d/test.conf" <<X
+unit hosts {
+	inputs = {services, dns}
+	render = 'fw-dns render'
+	target = '/etc/hosts.mpfw'
+	check  = 'test -s %f'
+	reload = 'sha256sum <%t >>$tmp/told.hosts'
+	soft   = reload
+}
+unit conf {
+	inputs = {services}
+	render = 'fw-svc show'
+	target = '/etc/svc.conf'
+	check  = 'test -s %f'
+	reload = 'sha256sum <%t >>$tmp/told.conf'
+	soft   = reload
+}
+X
+told_is_installed() {
+	test "$(tail -n 1 "$tmp/told.$1")" = \
+	    "$(sha256sum <"$FW_ROOT/$2")"
+}
+
+i=1
+while [ $i -le 50 ]; do
+	fw-dns add "h$i" "10.0.0.$i"
+	SUDO_USER="user$((i % 3))" fw-apply -m "add h$i"
+	i=$((i + 1))
+done
+
+check 'log lists fifty generations, newest first, with user, how and comment' '
+	fw-apply log >out && test "$(wc -l <out)" = 50 &&
+	head -n 1 out | grep -q "^gen\.50	[0-9T:-]*Z	user2	apply	none	add h50\$" &&
+	tail -n 1 out | grep -q "^gen\.1	[0-9T:-]*Z	user1	apply	none	add h1\$" &&
+	test "$(cut -f1 out | sed "s/gen.//" | sort -rn | tr "\n" " ")" = \
+	    "$(cut -f1 out | sed "s/gen.//" | tr "\n" " ")"'
+
+check 'log -v adds the units and what was done to each, -n cuts it' '
+	fw-apply log -v -n 2 >out && test "$(wc -l <out)" = 2 &&
+	has out "^gen\.50	.*	add h50	hosts=reload\$" &&
+	fw-apply log -v | tail -n 1 | grep -q "	hosts=reload conf=reload\$"'
+
+check 'the fifty-first apply drops the oldest' '
+	fw-dns add h51 10.0.0.51 && fw-apply -m "add h51" &&
+	fw-apply log >out && test "$(wc -l <out)" = 50 &&
+	! grep -q "^gen\.1	" out && has out "^gen\.51	" &&
+	test ! -e "$FW_ROOT/var/lib/mpfw/gen.1"'
+
+check 'a comment with a newline or a control character is refused, nothing applied' '
+	fw-dns add h52 10.0.0.52 && cp "$FW_ROOT/etc/hosts.mpfw" before &&
+	fails 1 fw-apply -m "two
+lines" 2>err && has err "control character" &&
+	fails 1 fw-apply -m "$(printf "bell\007")" &&
+	same before "$FW_ROOT/etc/hosts.mpfw" && fw-apply log -n 1 | grep -q "^gen\.51	" &&
+	fw-dns del h52'
+
+check 'rollback 45: its settings and files live, the daemons told, a new generation' '
+	fw-apply rollback 45 2>err && has err "rolled back to gen.45 as gen.52" &&
+	test "$(fw-dns list | wc -l)" = 45 && ! fw-dns list h46 &&
+	! grep -q "h46" "$FW_ROOT/etc/hosts.mpfw" &&
+	told_is_installed hosts etc/hosts.mpfw &&
+	fw-apply log -n 1 | grep -q "^gen\.52	.*	rollback to 45	" &&
+	fw-apply status'
+
+check 'rolling back that rollback returns to generation 51' '
+	fw-apply rollback 2>err && has err "rolled back to gen.51 as gen.53" &&
+	test "$(fw-dns list | wc -l)" = 51 && grep -q "h51" "$FW_ROOT/etc/hosts.mpfw" &&
+	told_is_installed hosts etc/hosts.mpfw &&
+	fw-apply log -n 1 | grep -q "	rollback to 51	"'
+
+check 'the generation of a rollback has the files of its target, byte for byte' '
+	fw-apply diff -g 51 >out && ! test -s out'
+
+check 'diff -g shows exactly the lines that changed since, and exits 1' '
+	fw-dns set h7 10.0.7.7 && fw-svc set ntp=no && fw-apply &&
+	fails 1 fw-apply diff -g 53 >out &&
+	test "$(grep -c "^[-+][^-+]" out)" = 7 &&
+	has out "^-h7	10.0.0.7\$" && has out "^+h7	10.0.7.7\$" &&
+	has out "^+ntp=no\$" && has out "^-ntp=yes\$" &&
+	has out "^-10.0.0.7	h7.localdomain h7\$" &&
+	has out "^+10.0.7.7	h7.localdomain h7\$" &&
+	has out "^+++ /etc/hosts.mpfw\$" && has out "^--- gen.53:/etc/hosts.mpfw\$"'
+
+check 'diff -g of one unit shows its files and its inputs only' '
+	fails 1 fw-apply diff -g 53 conf >out &&
+	! grep -q "h7" out && has out "^+ntp=no\$"'
+
+check 'show -g prints a file of a generation as its tool shows it' '
+	fw-apply show -g 53 services >out && has out "^ntp=yes\$" &&
+	test "$(wc -l <out)" = "$(fw-svc show | wc -l)" &&
+	fw-apply show -g 53 dns >out && has out "^h7	10.0.0.7\$"'
+
+check 'show -g N services | fw-svc set - brings back that file alone' '
+	cp "$settings/dns" dns.now &&
+	fw-apply show -g 53 services | fw-svc set - &&
+	test "$(fw-svc get ntp)" = yes && same dns.now "$settings/dns" &&
+	fails 1 fw-apply changes >out && has out "^services	ntp	no	yes\$" &&
+	test "$(wc -l <out)" = 1'
+
+check 'a generation that is not kept, or a bad number, is refused' '
+	fails 1 fw-apply rollback -f 1 2>err && has err "gen.1: not kept" &&
+	fails 1 fw-apply diff -g 999 && fails 2 fw-apply show -g x services &&
+	fails 1 fw-apply show -g 53 ../secrets'
+
+# Fifty generations of a 100,000-entry table, one entry changing each time.
+mkdir "$tmp/big"
+(
+	FW_ROOT=$tmp/big
+	settings=$FW_ROOT/etc/mpfw
+	only_units
+	cat >"$settings/units.d/test.conf" <<X
+unit hosts {
+	inputs = {services, dns}
+	render = 'fw-dns render'
+	target = '/etc/hosts.mpfw'
+	check  = 'true'
+	reload = 'true'
+	soft   = reload
+}
+X
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "b%06d 10.%d.%d.%d\n", i, int(i / 65536), int(i / 256) % 256, i % 256 }' |
+	    fw-dns import
+	fw-apply
+	i=0
+	while [ $i -lt 50 ]; do
+		fw-dns set "b$(printf %06d $((i * 1999)))" "10.200.0.$i"
+		fw-apply
+		i=$((i + 1))
+	done
+) >/dev/null
+# Blocks on the disk, not bytes: a small file takes a block all the same.
+table=$(du -k "$tmp/big/etc/mpfw/dns" | cut -f1)
+state=$(du -sk "$tmp/big/var/lib/mpfw" | cut -f1)
+check "fifty generations of a 100k table cost at most 1.5 tables ($state KiB, table $table KiB)" '
+	test $((state * 10)) -le $((table * 15)) &&
+	test "$(FW_ROOT=$tmp/big fw-apply log | wc -l)" = 50'
+
+check 'and any of them is there whole' '
+	FW_ROOT=$tmp/big fw-apply show -g 3 dns >out && test "$(wc -l <out)" = 100000 &&
+	has out "^b001999	10.200.0.1\$" && ! grep -q "10.200.0.2\$" out'
