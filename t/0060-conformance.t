@@ -45,6 +45,10 @@ check 'a domain whose last label is all digits is refused, dnsmasq never sees it
 	fails 1 fw-svc set fail2ban_mail=ops@example.0 2>err &&
 	has err "last label may not be all digits" &&
 	fw-svc render dnsmasq >out && has out "^local=/localdomain/\$" &&
+	cp "$svc" saved && echo domain=192.168.1.1 >>"$svc" &&
+	fails 1 fw-svc render dnsmasq >out 2>err && ! grep -q 192.168 out &&
+	has err "domain=192.168.1.1: .*last label may not be all digits" &&
+	cp saved "$svc" &&
 	fw-svc set domain=l33t.3com && test "$(fw-svc get domain)" = l33t.3com'
 
 check 'a mail address of 255 characters is refused, one of 254 is taken' '
