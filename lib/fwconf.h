@@ -84,6 +84,7 @@ struct fwconf_key {
 	bool		 empty_ok;
 	bool		 advanced;
 	bool		 listen;	/* port: a service listens on it */
+	bool		 local;		/* email: root@localhost is taken */
 };
 
 enum fwconf_rule_kind {

@@ -80,6 +80,7 @@ put_schema(const struct fwconf_schema *s)
 		    k->empty_ok ? "true" : "false",
 		    k->advanced ? "true" : "false",
 		    k->listen ? "true" : "false");
+		printf("\t\t.local = %s,\n", k->local ? "true" : "false");
 		fputs("\t},\n", stdout);
 	}
 	printf("};\n\nstatic const struct fwconf_rule %s_rules[] = {\n",
@@ -175,6 +176,9 @@ put_mdoc(const struct fwconf_schema *s)
 		if (k->listen)
 			printf("A service listens on it: no other port key of "
 			    "any tool may hold the same port.\n");
+		if (k->local)
+			printf("A local address, whose domain is one label "
+			    "like\n.Ql root@localhost ,\nis taken.\n");
 		if (k->warning != NULL) {
 			printf("Setting\n.Ql %s=%s\nwarns:\n", k->name,
 			    k->warn_value);

@@ -15,11 +15,16 @@
  *		warning  = "..."
  *		advanced = false          # hidden from the short listing
  *		listen   = false          # port: a service listens on it
+ *		local    = false          # email: a local address is taken
  *	}
  *	rule {
  *		kind = less | requires | differ
  *		keys = {A, B}
  *	}
+ *
+ * An email key takes local@domain where the domain has a dot; with local,
+ * a single-label domain too (root@localhost, admin@firewall): an address
+ * the firewall's own mail server delivers, for a key whose mail it sends.
  *
  * The tools use the tables that mkschema compiles from this at build time;
  * this loader is the one parser of the format either way.
@@ -46,6 +51,7 @@ static cfg_opt_t key_opts[] = {
 	CFG_STR("warning", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("advanced", cfg_false, CFGF_NONE),
 	CFG_BOOL("listen", cfg_false, CFGF_NONE),
+	CFG_BOOL("local", cfg_false, CFGF_NONE),
 	CFG_END()
 };
 
@@ -106,6 +112,11 @@ load_key(struct fwconf_key *k, cfg_t *sec, const char *file,
 	if (k->listen && k->type != FWCONF_PORT)
 		return fwconf_fail(e, FWCONF_SYSTEM,
 		    "%s: key %s: only a port can be listened on", file, name);
+	k->local = cfg_getbool(sec, "local");
+	if (k->local && k->type != FWCONF_EMAIL)
+		return fwconf_fail(e, FWCONF_SYSTEM,
+		    "%s: key %s: only an email key takes local addresses",
+		    file, name);
 	k->min = cfg_size(sec, "min") ? cfg_getint(sec, "min") : 0;
 	k->max = cfg_size(sec, "max") ? cfg_getint(sec, "max") :
 	    k->type == FWCONF_STRING ? 255 : 0;

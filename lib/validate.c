@@ -1,7 +1,9 @@
 /*
  * validate.c: check a value against its key's type and limits and return
  * its normal form ("on" -> "yes", "010" -> "10", lists single-spaced,
- * names in lower case).  Messages read "key=value: must be ...".
+ * names in lower case, IPv6 as RFC 5952).  Messages read "key=value:
+ * must be ...".  t/conformance holds the public suites' vectors it is
+ * held to.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -110,6 +112,46 @@ valid_ipv6(const char *s, unsigned char out[16])
 	return inet_pton(AF_INET6, s, out != NULL ? out : buf) == 1;
 }
 
+/*
+ * An IPv6 address as RFC 5952 writes it: lower-case hex without leading
+ * zeros, the first longest run of two or more zero groups as "::", and
+ * dotted decimal only for an IPv4-mapped address (::ffff:192.0.2.1), as
+ * Go, Rust and CPython write it.  glibc's inet_ntop also writes the
+ * deprecated IPv4-compatible form (::1:1 as ::0.1.0.1), which we do not.
+ */
+static void
+format_ipv6(const unsigned char a[16], char *out, size_t outsz)
+{
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	unsigned int g[8];
+	int i, best = -1, bestlen = 1, run;
+	size_t n = 0;
+
+	if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+		snprintf(out, outsz, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14],
+		    a[15]);
+		return;
+	}
+	for (i = 0; i < 8; i++)
+		g[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
+	for (i = 0; i < 8; i += run > 0 ? run : 1) {
+		for (run = 0; i + run < 8 && g[i + run] == 0; run++)
+			;
+		if (run > bestlen)
+			best = i, bestlen = run;
+	}
+	out[0] = '\0';
+	for (i = 0; i < 8 && n < outsz; i++) {
+		if (i == best) {
+			n += (size_t)snprintf(out + n, outsz - n, "::");
+			i += bestlen - 1;
+			continue;
+		}
+		n += (size_t)snprintf(out + n, outsz - n, "%s%x",
+		    i > 0 && i != best + bestlen ? ":" : "", g[i]);
+	}
+}
+
 /* RFC 1123 label: letters, digits, hyphen not first or last, 1..63. */
 static bool
 valid_label(const char *s, size_t len)
@@ -118,27 +160,53 @@ valid_label(const char *s, size_t len)
 
 	if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
 		return false;
+	/* ASCII only, whatever the locale: IDNs are written xn--. */
 	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-", s[i]) == NULL || s[i] == '\0')
 			return false;
 	return true;
+}
+
+/*
+ * A domain name: labels, at most 253 characters, and a last label that is
+ * not all digits (RFC 1123 2.1, RFC 3696 2), so that 192.168.1.1 or
+ * example.0 is never taken for a name.  NULL, or why not.
+ */
+static const char *
+fqdn_error(const char *s)
+{
+	size_t len = strlen(s), n;
+
+	if (len == 0 || len > 253)
+		return "a domain name has 1 to 253 characters";
+	for (;;) {
+		n = strcspn(s, ".");
+		if (!valid_label(s, n))
+			return "each label has letters, digits and inner "
+			    "hyphens, 1 to 63";
+		if (s[n] == '\0')
+			break;
+		s += n + 1;
+	}
+	if (strspn(s, "0123456789") == n)
+		return "the last label may not be all digits";
+	return NULL;
 }
 
 static bool
 valid_fqdn(const char *s)
 {
-	size_t len = strlen(s), n;
+	return fqdn_error(s) == NULL;
+}
 
-	if (len == 0 || len > 253)
-		return false;
-	for (;;) {
-		n = strcspn(s, ".");
-		if (!valid_label(s, n))
-			return false;
-		if (s[n] == '\0')
-			return true;
-		s += n + 1;
-	}
+static void
+show_addr(int family, const unsigned char *a, char *out, size_t outsz)
+{
+	if (family == AF_INET)
+		snprintf(out, outsz, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	else
+		format_ipv6(a, out, outsz);
 }
 
 /* An IPv4 or IPv6 network: address, optional /len, no host bits set. */
@@ -165,7 +233,9 @@ check_cidr(const struct fwconf_key *k, const char *item, char *out,
 		return bad(e, k, item,
 		    "must be a network like 192.168.1.0/24 or fd00::/64");
 	len = bits;
-	if (slash != NULL && !parse_int(slash + 1, 0, bits, &len)) {
+	/* Digits only: parse_int would take "-0" for 0, the whole space. */
+	if (slash != NULL && (strspn(slash + 1, "0123456789") !=
+	    strlen(slash + 1) || !parse_int(slash + 1, 0, bits, &len))) {
 		snprintf(why, sizeof(why), "prefix length must be 0 to %d",
 		    bits);
 		return bad(e, k, item, why);
@@ -174,12 +244,12 @@ check_cidr(const struct fwconf_key *k, const char *item, char *out,
 		if (a[i / 8] & (0x80 >> (i % 8))) {
 			for (; i < bits; i++)
 				a[i / 8] &= (unsigned char)~(0x80 >> (i % 8));
-			inet_ntop(family, a, shown, sizeof(shown));
+			show_addr(family, a, shown, sizeof(shown));
 			snprintf(why, sizeof(why),
 			    "host bits set; the network is %s/%lld", shown, len);
 			return bad(e, k, item, why);
 		}
-	inet_ntop(family, a, shown, sizeof(shown));
+	show_addr(family, a, shown, sizeof(shown));
 	snprintf(out, outsz, "%s/%lld", shown, len);
 	return 0;
 }
@@ -282,20 +352,39 @@ fail:
 	return NULL;
 }
 
-static bool
-valid_email(const char *v)
+/*
+ * local@domain as RFC 5321 has it, without quoted local parts or address
+ * literals: a dot-atom of at most 64 characters, a domain name, at most
+ * 254 characters in all (the 256 of a path less its angle brackets).
+ * The domain has a dot, but for a key that takes local addresses (schema
+ * "local"), where root@localhost is delivered by the firewall itself.
+ */
+static const char *
+email_error(const struct fwconf_key *k, const char *v)
 {
-	const char *at = strrchr(v, '@');
+	const char *at = strrchr(v, '@'), *why;
 	static const char local_ok[] = "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-";
 	size_t n;
 
-	if (at == NULL || at == v || (n = (size_t)(at - v)) > 64)
-		return false;
+	if (at == NULL)
+		return "no @";
+	if (at == v)
+		return "no local part before the @";
+	n = (size_t)(at - v);
+	if (n > 64)
+		return "the local part is longer than 64 characters";
 	if (strspn(v, local_ok) != n || v[0] == '.' || at[-1] == '.' ||
 	    strstr(v, "..") != NULL)
-		return false;
-	return strchr(at + 1, '.') != NULL && valid_fqdn(at + 1);
+		return "the local part has letters, digits, inner dots and "
+		    "!#$%&'*+/=?^_`{|}~- only";
+	if (strlen(v) > 254)
+		return "longer than 254 characters";
+	if ((why = fqdn_error(at + 1)) != NULL)
+		return why;
+	if (!k->local && strchr(at + 1, '.') == NULL)
+		return "the domain has no dot (this key takes no local address)";
+	return NULL;
 }
 
 /* scheme://host[:port][/path]; the path is printable ASCII, no spaces. */
@@ -354,6 +443,7 @@ check_scalar(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 	static const char *const yes[] = { "yes", "on", "true", "1" };
 	static const char *const no[] = { "no", "off", "false", "0" };
 	char buf[256], why[512];
+	const char *reason;
 	long long n;
 	size_t i;
 
@@ -408,7 +498,7 @@ check_scalar(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 			    "must be an IPv6 address like fd00::1");
 			return NULL;
 		}
-		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+		format_ipv6(a, buf, sizeof(buf));
 		return strdup(buf);
 	}
 	case FWCONF_CIDR:
@@ -423,15 +513,19 @@ check_scalar(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 		}
 		return lower_dup(v);
 	case FWCONF_FQDN:
-		if (!valid_fqdn(v)) {
-			bad(e, k, v, "must be a domain name like example.com");
+		if ((reason = fqdn_error(v)) != NULL) {
+			snprintf(why, sizeof(why), "must be a domain name like "
+			    "example.com: %s", reason);
+			bad(e, k, v, why);
 			return NULL;
 		}
 		return lower_dup(v);
 	case FWCONF_EMAIL:
-		if (!valid_email(v)) {
-			bad(e, k, v, "must be a mail address like "
-			    "admin@example.com");
+		if ((reason = email_error(k, v)) != NULL) {
+			snprintf(why, sizeof(why), "must be a mail address like "
+			    "%s: %s", k->local ? "root@localhost" :
+			    "admin@example.com", reason);
+			bad(e, k, v, why);
 			return NULL;
 		}
 		return strdup(v);

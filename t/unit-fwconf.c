@@ -82,6 +82,9 @@ static void
 test_validators(void)
 {
 	struct fwconf_key k = { .name = "k", .help = "", .label = "" };
+	struct fwconf_err e;
+	char addr[256], *norm;
+	int i;
 
 	k.type = FWCONF_BOOL;
 	expect(&k, "on", "yes");
@@ -130,6 +133,17 @@ test_validators(void)
 	expect(&k, "FD00:0:0::1", "fd00::1");
 	expect(&k, "1.2.3.4", NULL);
 	expect(&k, "fe80::1%eth0", NULL);
+	/* RFC 5952: hex, also with 96 leading zero bits; dotted if mapped */
+	expect(&k, "::1:1", "::1:1");
+	expect(&k, "::192.0.2.33", "::c000:221");
+	expect(&k, "::FFFF:C000:0201", "::ffff:192.0.2.1");
+	expect(&k, "::ffff:0:0", "::ffff:0.0.0.0");
+	expect(&k, "::ffff:0:1.2.3.4", "::ffff:0:102:304");
+	expect(&k, "1:0:0:4:5:0:0:8", "1::4:5:0:0:8");
+	expect(&k, "1:0:0:4:0:0:0:8", "1:0:0:4::8");
+	expect(&k, "::7:6:5:4:3:2:1", "0:7:6:5:4:3:2:1");
+	expect(&k, "1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0");
+	expect(&k, "0:0:0:0:0:0:0:0", "::");
 
 	k.type = FWCONF_IP;
 	expect(&k, "10.0.0.1", "10.0.0.1");
@@ -141,6 +155,25 @@ test_validators(void)
 	expect(&k, "10.0.0.1/8", NULL);
 	expect(&k, "10.0.0.0/33", NULL);
 	expect(&k, "fd00::/64", "fd00::/64");
+	/* A prefix length is digits only: -0 is not 0, the whole space. */
+	expect(&k, "0.0.0.0/-0", NULL);
+	expect(&k, "::/-0", NULL);
+	expect(&k, "10.0.0.0/+8", NULL);
+	expect(&k, "10.0.0.0/ 8", NULL);
+	expect(&k, "10.0.0.0/", NULL);
+	expect(&k, "10.0.0.0/008", "10.0.0.0/8");
+	norm = fwconf_validate(&k, "10.0.0.0/-00", &e);
+	ok(norm == NULL && strstr(e.msg, "prefix length") != NULL &&
+	    strstr(e.msg, "0.0.0.0/0") == NULL,
+	    "cidr: 10.0.0.0/-00 is refused for its prefix length: %s", e.msg);
+	free(norm);
+	expect(&k, "::1:0/112", "::1:0/112");
+	expect(&k, "::ffff:0:0/96", "::ffff:0.0.0.0/96");
+	norm = fwconf_validate(&k, "::1:1/112", &e);
+	ok(norm == NULL && strstr(e.msg, "the network is ::1:0/112") != NULL,
+	    "cidr: the network a host-bits refusal names is in hex: %s",
+	    e.msg);
+	free(norm);
 
 	k.type = FWCONF_CIDRLIST;
 	expect(&k, "192.168.1.0/24 10.0.0.0/8", "192.168.1.0/24 10.0.0.0/8");
@@ -158,11 +191,41 @@ test_validators(void)
 	expect(&k, "Example.COM", "example.com");
 	expect(&k, "localdomain", "localdomain");
 	expect(&k, "a..b", NULL);
+	/* RFC 1123 2.1, RFC 3696 2: the last label is not all digits */
+	expect(&k, "192.168.1.1", NULL);
+	expect(&k, "256.0.0.0", NULL);
+	expect(&k, "example.0", NULL);
+	expect(&k, "192.168.0", NULL);
+	expect(&k, "1337", NULL);
+	expect(&k, "1337.com", "1337.com");
+	expect(&k, "google.l33t", "google.l33t");
 
 	k.type = FWCONF_EMAIL;
 	expect(&k, "admin@example.com", "admin@example.com");
 	expect(&k, "admin@localhost", NULL);
 	expect(&k, "ad min@example.com", NULL);
+	expect(&k, "test@255.255.255.255", NULL);
+	expect(&k, "test@iana.123", NULL);
+	/* RFC 5321: 64 + @ + 189 is 254, the most a path less <> holds */
+	memset(addr, 'a', 64);
+	addr[64] = '@';
+	for (i = 65; i < 254; i++)
+		addr[i] = i % 60 == 0 ? '.' : 'b';
+	addr[254] = '\0';
+	expect(&k, addr, addr);
+	addr[254] = 'c', addr[255] = '\0';
+	expect(&k, addr, NULL);
+	k.local = true;
+	expect(&k, "root@localhost", "root@localhost");
+	expect(&k, "admin@Firewall", "admin@Firewall");
+	expect(&k, "root@123", NULL);
+	expect(&k, "root@", NULL);
+	expect(&k, "admin@example.com", "admin@example.com");
+	k.local = false;
+
+	k.type = FWCONF_URL;
+	expect(&k, "http://300.0.0.1/", NULL);
+	expect(&k, "http://[::192.0.2.33]/", "http://[::192.0.2.33]/");
 
 	k.type = FWCONF_URL;
 	expect(&k, "https://example.com:8443/x?y=1", "https://example.com:8443/x?y=1");
@@ -265,6 +328,7 @@ static void
 test_schema(void)
 {
 	const struct fwconf_schema *built = fwconf_schema_builtin("services");
+	const struct fwconf_key *k;
 	struct fwconf_schema *s;
 	struct fwconf_err e;
 	size_t i;
@@ -280,7 +344,7 @@ test_schema(void)
 		if (strcmp(a->name, b->name) || a->type != b->type ||
 		    strcmp(a->def, b->def) || strcmp(a->label, b->label) ||
 		    a->min != b->min || a->max != b->max ||
-		    a->empty_ok != b->empty_ok)
+		    a->empty_ok != b->empty_ok || a->local != b->local)
 			same = false;
 	}
 	ok(same, "the compiled-in schema equals the file");
@@ -312,6 +376,19 @@ test_schema(void)
 	ok(s != NULL && s->nkeys == 1 && strcmp(s->keys[0].def, "no") == 0,
 	    "a minimal schema loads");
 	fwconf_schema_free(s);
+	s = fwconf_schema_parse("key a { type = port default = 22 local = true "
+	    "label = \"\" help = \"\" }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "only an email key takes local"),
+	    "local on a key that is no email is refused: %s", e.msg);
+	s = fwconf_schema_parse("key a { type = email local = true "
+	    "default = root@localhost label = \"\" help = \"\" }", "t", &e);
+	ok(s != NULL && s->keys[0].local &&
+	    strcmp(s->keys[0].def, "root@localhost") == 0,
+	    "an email key with local takes root@localhost%s%s", s ? "" : ": ",
+	    s ? "" : e.msg);
+	fwconf_schema_free(s);
+	k = fwconf_key_find(built, "fail2ban_mail");
+	ok(k != NULL && k->local, "fail2ban_mail takes local addresses");
 }
 
 static void
