@@ -76,14 +76,16 @@ confirm_spawn_watcher(long gen)
 	_exit(127);
 }
 
+/* "gen.N TAB TIME TAB not confirmed [TAB what was kept]" for status. */
 int
-unconfirmed_note(long gen, struct fwconf_err *e)
+unconfirmed_note(long gen, const char *kept, struct fwconf_err *e)
 {
-	char line[96], when[32];
+	char line[PATH_MAX + 256], when[32];
 	time_t t = time(NULL);
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	snprintf(line, sizeof(line), "gen.%ld\t%s\n", gen, when);
+	snprintf(line, sizeof(line), "gen.%ld\t%s\tnot confirmed%s%s\n", gen,
+	    when, *kept ? "\t" : "", kept);
 	return write_line("unconfirmed", line, e);
 }
 

@@ -109,7 +109,7 @@ expire_locked(bool at_boot)
 	    at_boot ? " at boot" : "");
 	r = rollback_to(n - 1, how, true);
 	confirm_remove();
-	if (r == 0 && unconfirmed_note(n, &e) == -1)
+	if (r == 0 && unconfirmed_note(n, keep_said(), &e) == -1)
 		say_error(&e);
 	syslog(r ? LOG_ERR : LOG_WARNING, "gen.%ld not confirmed in time: %s%s%s",
 	    n, r ? "rollback failed" : "rolled back", *keep_said() ? "; " : "",
@@ -613,7 +613,7 @@ cmd_status(int argc, char *argv[])
 		status_line("countdown\t%lld\t%s", c.deadline -
 		    (long long)time(NULL), c.generation);
 	if ((was = unconfirmed_read()) != NULL) {
-		status_line("rolledback\t%s\tnot confirmed", was);
+		status_line("rolledback\t%s", was);
 		free(was);
 		bad = true;
 	}

@@ -138,7 +138,7 @@ refuse_own_name(const struct firewall *fw, const char *name)
  */
 static bool
 record_ok(const struct fwconf_table *t, const struct fwconf_record *r,
-    const struct firewall *fw, bool fatal)
+    const struct firewall *fw, bool fatal, char **addr)
 {
 	struct fwconf_err e;
 	char *n, *a = NULL;
@@ -153,12 +153,18 @@ record_ok(const struct fwconf_table *t, const struct fwconf_record *r,
 		    r->name);
 	else if (n != NULL)
 		a = norm_addr(r->value, &e);
-	ok = a != NULL && strcmp(a, r->value) == 0;
-	if (a != NULL && !ok)
-		fwconf_fail(&e, FWCONF_REFUSED, "%s: address %s is written %s",
-		    r->name, r->value, a);
+	ok = a != NULL;
+	/* An older form of a valid address (an IPv6 address an earlier
+	 * mpfw wrote dotted) is said, and rendered as it is written now. */
+	if (ok && strcmp(a, r->value) != 0)
+		warnx("%s:%zu: %s: address %s is now written %s (fw-dns set "
+		    "%s %s)", t->path, r->lineno, r->name, r->value, a,
+		    r->name, a);
 	free(n);
-	free(a);
+	if (addr != NULL)
+		*addr = a;
+	else
+		free(a);
 	if (!ok && fatal)
 		errx(FWCONF_REFUSED, "%s:%zu: %s", t->path, r->lineno, e.msg);
 	if (!ok)
@@ -233,7 +239,7 @@ cmd_list(int argc, char *argv[])
 		r = &t.recs[i];
 		if (argc == 2 && fnmatch(argv[1], r->name, FNM_CASEFOLD) != 0)
 			continue;
-		record_ok(&t, r, NULL, false);
+		record_ok(&t, r, NULL, false, NULL);
 		printf("%s\t%s\n", r->name, r->value);
 		n++;
 	}
@@ -525,7 +531,7 @@ cmd_render(int argc, char *argv[])
 {
 	struct fwconf_table t;
 	struct firewall fw;
-	char *buf = NULL;
+	char *buf = NULL, *addr;
 	size_t i, len = 0;
 	FILE *mem;
 
@@ -537,9 +543,9 @@ cmd_render(int argc, char *argv[])
 		err(FWCONF_SYSTEM, "render");
 	render_dnsmasq_hosts_head(&fw.names, mem);
 	for (i = 0; i < t.nrecs; i++) {
-		record_ok(&t, &t.recs[i], &fw, true);
-		render_dnsmasq_host(&fw.names, t.recs[i].name,
-		    t.recs[i].value, mem);
+		record_ok(&t, &t.recs[i], &fw, true, &addr);
+		render_dnsmasq_host(&fw.names, t.recs[i].name, addr, mem);
+		free(addr);
 	}
 	if (fclose(mem) == EOF)
 		err(FWCONF_SYSTEM, "render");
@@ -566,7 +572,7 @@ cmd_verify(int argc, char *argv[])
 	read_firewall(&fw);
 	open_table(&t);
 	for (i = 0; i < t.nrecs; i++)
-		if (!record_ok(&t, &t.recs[i], &fw, false))
+		if (!record_ok(&t, &t.recs[i], &fw, false, NULL))
 			bad = 1;
 	fwconf_table_free(&t);
 	fwconf_settings_close(&fw.svc);
