@@ -73,7 +73,7 @@ gen_arg(const char *s)
  * and not applied are kept (dropped/), never lost.  0 or 3.
  */
 static int
-rollback_to(long target, const char *how, bool force);
+rollback_to(long target, const char *how, bool force, bool unconfirmed);
 
 static int
 expire_locked(bool at_boot)
@@ -107,7 +107,7 @@ expire_locked(bool at_boot)
 		say_error(&e);
 	snprintf(how, sizeof(how), "unconfirmed rollback of gen.%ld%s", n,
 	    at_boot ? " at boot" : "");
-	r = rollback_to(n - 1, how, true);
+	r = rollback_to(n - 1, how, true, true);
 	confirm_remove();
 	if (r == 0 && unconfirmed_note(n, keep_said(), &e) == -1)
 		say_error(&e);
@@ -242,7 +242,7 @@ cmd_apply(int argc, char *argv[])
  * force, unapplied settings are dropped and kept; else refused.
  */
 static int
-rollback_to(long target, const char *how, bool force)
+rollback_to(long target, const char *how, bool force, bool unconfirmed)
 {
 	char path[PATH_MAX], key[PATH_MAX], tgt[PATH_MAX], **names, **inputs;
 	struct txn_file tf;
@@ -263,8 +263,11 @@ rollback_to(long target, const char *how, bool force)
 		    "generations there are)", target);
 	if (gen_load(&g, target, &e) == -1)
 		die(&e);
-	names = changed_files(&a.units, &a.cur, &n);
-	if (keep_unapplied(&a.units, &a.cur, names, n, force, "rollback") != 0)
+	/* An unconfirmed apply's own changes are kept too: its engineer
+	 * may want them back once the way in is sure. */
+	names = changed_files(&a.units, unconfirmed ? &g : &a.cur, &n);
+	if ((unconfirmed ? keep_since(&a.units, &g, names, n) :
+	    keep_unapplied(&a.units, &a.cur, names, n, force, "rollback")) != 0)
 		return FWCONF_REFUSED;
 	free(names);
 	/* The settings of gen N, recorded first so that a failure, or a
@@ -342,7 +345,7 @@ cmd_rollback(int argc, char *argv[])
 	gen_free(&a.cur);
 	fwconf_units_free(&a.units);
 	snprintf(how, sizeof(how), "rollback to %ld", target);
-	r = rollback_to(target, how, force);
+	r = rollback_to(target, how, force, false);
 	if (r == 0) {
 		/* A rollback during a countdown ends it. */
 		if (fwconf_confirm_read(&c, &e) == 0)

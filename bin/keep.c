@@ -50,9 +50,26 @@ changes_of(const struct fwconf_units *us, const struct gen *g, char **names,
 	return count;
 }
 
+static int keep(const struct fwconf_units *, const struct gen *, char **,
+    size_t, bool, const char *, const char *);
+
 int
 keep_unapplied(const struct fwconf_units *us, const struct gen *g,
     char **names, size_t n, bool force, const char *verb)
+{
+	return keep(us, g, names, n, force, verb, "unapplied ");
+}
+
+int
+keep_since(const struct fwconf_units *us, const struct gen *g, char **names,
+    size_t n)
+{
+	return keep(us, g, names, n, true, "unconfirmed", "");
+}
+
+static int
+keep(const struct fwconf_units *us, const struct gen *g, char **names,
+    size_t n, bool force, const char *verb, const char *what)
 {
 	char dir[PATH_MAX], path[PATH_MAX], when[32], *buf = NULL;
 	struct fwconf_err e;
@@ -91,8 +108,8 @@ keep_unapplied(const struct fwconf_units *us, const struct gen *g,
 	    &e) == -1)
 		die(&e);
 	free(buf);
-	snprintf(said, sizeof(said), "dropped %zu unapplied change%s, kept in "
-	    "%s (fw-apply import brings them back)", count, count == 1 ? "" :
+	snprintf(said, sizeof(said), "dropped %zu %schange%s, kept in %s "
+	    "(fw-apply import brings them back)", count, what, count == 1 ? "" :
 	    "s", path);
 	return 0;
 }

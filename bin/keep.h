@@ -19,6 +19,9 @@
  */
 int	 keep_unapplied(const struct fwconf_units *, const struct gen *,
 	    char **names, size_t n, bool force, const char *verb);
+/* The same for what an unconfirmed apply changed since g: kept, always. */
+int	 keep_since(const struct fwconf_units *, const struct gen *g,
+	    char **names, size_t n);
 /* The last keep's line: "dropped N unapplied changes, kept in PATH". */
 const char *keep_said(void);
 
