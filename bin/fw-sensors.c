@@ -679,7 +679,8 @@ cmd_detect(int argc, char *argv[])
 		}
 	}
 	for (i = 0; i < t.nrecs; i++)
-		if (!listed(d.modules, d.n, t.recs[i].name)) {
+		if (!listed(d.modules, d.n, t.recs[i].name) &&
+		    record_ok(&t, &t.recs[i], false)) {
 			out[n].module = t.recs[i].name;
 			out[n].status = "kept";
 			strlcpy(out[n].why, "in the table, not proposed by "
