@@ -12,7 +12,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${MPFW_T_NS-}" ] &&
 fi
 . ./lib.sh
 fixtures=$top/t/sensors
-plan $(( $(ls "$fixtures"/*.out | wc -l) + 20 ))
+plan $(( $(ls "$fixtures"/*.out | wc -l) + 21 ))
 
 table=$settings/sensors
 sys=$tmp/sys
@@ -201,6 +201,12 @@ check 'a module the kernel lacks stops the apply at the check' '
 	fw-sensors add k10temp && cp "$target" before && echo k10temp >>"$tmp/absent" &&
 	fails 3 fw-apply 2>err && has err "k10temp" && same before "$target" &&
 	sed -i /^k10temp/d "$tmp/absent" && fw-apply && has "$target" "^k10temp\$"'
+
+check 'the check of the unit refuses a file that is not module names' '
+	printf "# modules\ncoretemp\n\nk10temp; rm -rf /\n" >bad && rm -f "$log" &&
+	fails 1 "$FW_DATADIR/modules-load" -n bad 2>err &&
+	has err "bad:4: not a module name" && test "$(cat "$log")" = "-n coretemp" &&
+	fails 1 "$FW_DATADIR/modules-load" bad 2>err && ! grep -q k10temp "$log"'
 
 # The real sensors-detect, on fake PCI devices: an AMD Family 17h CPU's
 # thermal sensors (k10temp) and a Family 15h power sensor (fam15h_power).
