@@ -215,11 +215,11 @@ last_line(const char *s, size_t len, char *buf, size_t size)
 }
 
 /*
- * FW_MODPROBE [-r] module: 0, or -1 with why (its first line of stderr)
- * in buf.
+ * FW_MODPROBE [opt] module, opt -r (unload), -n (a dry run) or NULL
+ * (load): 0, or -1 with why (its first line of stderr) in buf.
  */
 static int
-modprobe(const char *module, bool unload, char *why, size_t size)
+modprobe(const char *module, const char *opt, char *why, size_t size)
 {
 	const char *prog = env_or("FW_MODPROBE", "modprobe");
 	char *argv[4];
@@ -227,8 +227,8 @@ modprobe(const char *module, bool unload, char *why, size_t size)
 	int i = 0;
 
 	argv[i++] = (char *)prog;
-	if (unload)
-		argv[i++] = "-r";
+	if (opt != NULL)
+		argv[i++] = (char *)opt;
 	argv[i++] = (char *)module;
 	argv[i] = NULL;
 	if (run(argv, false, &c) == -1) {
@@ -445,24 +445,33 @@ cmd_list(int argc, char *argv[])
 }
 
 /*
- * Load each module and record it; the ones that fail to load are not
- * recorded, and make it exit 3.
+ * Load each module and record it.  A name the kernel does not know
+ * (modprobe -n fails) is refused first, with nothing loaded; one that
+ * fails to load (no such device) is not recorded, and makes it exit 3.
  */
 static int
 cmd_add(int argc, char *argv[])
 {
 	struct fwconf_table t;
 	char **names, why[512];
-	size_t n, i;
+	size_t n, i, unknown = 0;
 	int lock, status = 0;
 
 	names = module_operands(argc - 1, argv + 1, &n);
+	for (i = 0; i < n; i++)
+		if (!listed(names, i, names[i]) &&
+		    modprobe(names[i], "-n", why, sizeof(why)) == -1 &&
+		    unknown++ < REPORT_MAX)
+			warnx("%s: unknown module: %s", names[i], why);
+	if (unknown > 0)
+		errx(FWCONF_REFUSED, "%zu unknown module%s; nothing loaded or "
+		    "changed", unknown, unknown == 1 ? "" : "s");
 	lock = lock_for_writing();
 	open_table(&t);
 	for (i = 0; i < n; i++) {
 		if (listed(names, i, names[i]))
 			continue;
-		if (modprobe(names[i], false, why, sizeof(why)) == -1) {
+		if (modprobe(names[i], NULL, why, sizeof(why)) == -1) {
 			warnx("%s: not loaded, not recorded: %s", names[i], why);
 			status = FWCONF_SYSTEM;
 		} else if (fwconf_table_find(&t, names[i]) == -1) {
@@ -548,7 +557,7 @@ cmd_remove(int argc, char *argv[])
 			if (j < nh)
 				continue;
 			done[i] = progress = true;
-			if (modprobe(names[i], true, why, sizeof(why)) == -1) {
+			if (modprobe(names[i], "-r", why, sizeof(why)) == -1) {
 				warnx("%s: forgotten, but still loaded: %s",
 				    names[i], why);
 				status = FWCONF_SYSTEM;
@@ -665,7 +674,7 @@ cmd_detect(int argc, char *argv[])
 			strlcpy(out[n].why, *out[n].status == 'k' ?
 			    "already in the table" : "would be loaded",
 			    sizeof(out[n].why));
-		else if (modprobe(d.modules[i], false, out[n].why,
+		else if (modprobe(d.modules[i], NULL, out[n].why,
 		    sizeof(out[n].why)) == -1) {
 			out[n].status = "failed";
 			status = FWCONF_SYSTEM;

@@ -12,7 +12,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${MPFW_T_NS-}" ] &&
 fi
 . ./lib.sh
 fixtures=$top/t/sensors
-plan $(( $(ls "$fixtures"/*.out | wc -l) + 21 ))
+plan $(( $(ls "$fixtures"/*.out | wc -l) + 22 ))
 
 table=$settings/sensors
 sys=$tmp/sys
@@ -25,7 +25,8 @@ export FW_SYSFS FW_MODPROBE PATH
 unset FW_SENSORS_DETECT
 
 # modprobe [-n | -r] MODULE, as a kernel would answer it: the modules
-# listed in $tmp/absent do not exist, those in $tmp/stuck will not go.
+# listed in $tmp/absent do not exist, those in $tmp/broken find no
+# device to drive, those in $tmp/stuck will not go.
 cat >"$tmp/bin/modprobe" <<X
 #!/bin/sh
 echo "\$*" >>$log
@@ -47,7 +48,11 @@ case \$op in
 	fi
 	rm -rf $sys/module/\$m
 	rm -f $sys/module/*/holders/\$m ;;
-*)	mkdir -p $sys/module/\$m/holders
+*)	if grep -qx "\$m" $tmp/broken 2>/dev/null; then
+		echo "modprobe: ERROR: could not insert '\$m': No such device" >&2
+		exit 1
+	fi
+	mkdir -p $sys/module/\$m/holders
 	echo live >$sys/module/\$m/initstate ;;
 esac
 X
@@ -119,9 +124,17 @@ check 'bad module names are refused, exit 1, nothing changed or loaded' '
 check 'add loads and records; a module that does not load is not recorded' '
 	fw-sensors add nct6775 hwmon-vid && has "$log" "^nct6775\$" &&
 	has "$table" "^hwmon_vid\$" && has "$table" "^nct6775\$" &&
-	echo bogus >>"$tmp/absent" && cp "$table" before &&
-	fails 3 fw-sensors add bogus 2>err &&
-	has err "bogus: not loaded, not recorded: modprobe: FATAL: Module bogus not found" &&
+	echo w83795 >"$tmp/broken" && cp "$table" before &&
+	fails 3 fw-sensors add w83795 2>err &&
+	has err "w83795: not loaded, not recorded: modprobe: ERROR: could not insert .w83795.: No such device" &&
+	same before "$table"'
+
+check 'add of a module the kernel does not know is refused: nothing loaded' '
+	echo bogus >>"$tmp/absent" && rm "$log" &&
+	fails 1 fw-sensors add it87 bogus 2>err &&
+	has err "bogus: unknown module: modprobe: FATAL: Module bogus not found" &&
+	has err "1 unknown module; nothing loaded or changed" &&
+	printf -- "-n it87\n-n bogus\n" >want && same want "$log" &&
 	same before "$table"'
 
 check 'remove refuses a module another still uses, naming it' '
