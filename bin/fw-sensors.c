@@ -1230,8 +1230,8 @@ cmd_check(int argc, char *argv[])
 			c = celsius("c", optarg);
 			break;
 		default:
-			plugin_exit(ST_UNKNOWN, "usage: fw-sensors check [-w C] "
-			    "[-c C] [chip-or-feature ...]");
+			plugin_exit(ST_UNKNOWN, "usage: %s check [-w C] [-c C] "
+			    "[chip-or-feature ...]", getprogname());
 		}
 	argc -= optind;
 	argv += optind;
