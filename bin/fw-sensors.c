@@ -455,6 +455,7 @@ cmd_add(int argc, char *argv[])
 	struct fwconf_table t;
 	char **names, why[512];
 	size_t n, i, unknown = 0;
+	bool *added;
 	int lock, status = 0;
 
 	names = module_operands(argc - 1, argv + 1, &n);
@@ -466,9 +467,11 @@ cmd_add(int argc, char *argv[])
 	if (unknown > 0)
 		errx(FWCONF_REFUSED, "%zu unknown module%s; nothing loaded or "
 		    "changed", unknown, unknown == 1 ? "" : "s");
+	added = xmalloc(n * sizeof(*added));
 	lock = lock_for_writing();
 	open_table(&t);
 	for (i = 0; i < n; i++) {
+		added[i] = false;
 		if (listed(names, i, names[i]))
 			continue;
 		if (modprobe(names[i], NULL, why, sizeof(why)) == -1) {
@@ -476,11 +479,15 @@ cmd_add(int argc, char *argv[])
 			status = FWCONF_SYSTEM;
 		} else if (fwconf_table_find(&t, names[i]) == -1) {
 			table_add(&t, names[i]);
-			fwconf_audit("sensors", names[i], NULL, "", false);
+			added[i] = true;
 		}
 	}
 	write_table(&t);
 	fwconf_unlock(lock);
+	for (i = 0; i < n; i++)
+		if (added[i])
+			fwconf_audit("sensors", names[i], NULL, "", false);
+	free(added);
 	fwconf_table_free(&t);
 	free_list(names, n);
 	return status;
@@ -571,12 +578,13 @@ cmd_remove(int argc, char *argv[])
 			status = FWCONF_SYSTEM;
 		}
 	for (i = 0; i < n; i++)
-		if ((at = fwconf_table_find(&t, names[i])) != -1) {
+		if ((done[i] = (at = fwconf_table_find(&t, names[i])) != -1))
 			fwconf_table_delete(&t, (size_t)at);
-			fwconf_audit("sensors", names[i], "", NULL, false);
-		}
 	write_table(&t);
 	fwconf_unlock(lock);
+	for (i = 0; i < n; i++)
+		if (done[i])
+			fwconf_audit("sensors", names[i], "", NULL, false);
 	free(done);
 	fwconf_table_free(&t);
 	free_list(names, n);
@@ -590,6 +598,7 @@ detect_output(int argc, char *argv[], size_t *len, bool *from_run)
 	const char *prog = env_or("FW_SENSORS_DETECT", "sensors-detect");
 	char *av[3], line[256];
 	struct child c;
+	struct stat st;
 	FILE *fp;
 	char *buf;
 
@@ -599,6 +608,9 @@ detect_output(int argc, char *argv[], size_t *len, bool *from_run)
 	if (argc == 1) {
 		if ((fp = fopen(argv[0], "re")) == NULL)
 			err(FWCONF_REFUSED, "%s", shown(argv[0]));
+		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
+			errx(FWCONF_REFUSED, "%s: a directory, not what "
+			    "sensors-detect printed", shown(argv[0]));
 		buf = read_stream(fp, argv[0], len);
 		fclose(fp);
 		return buf;
@@ -684,7 +696,6 @@ cmd_detect(int argc, char *argv[])
 		else {
 			strlcpy(out[n].why, "loaded", sizeof(out[n].why));
 			table_add(&t, d.modules[i]);
-			fwconf_audit("sensors", d.modules[i], NULL, "", false);
 		}
 	}
 	for (i = 0; i < t.nrecs; i++)
@@ -699,6 +710,10 @@ cmd_detect(int argc, char *argv[])
 	if (!dry) {
 		write_table(&t);
 		fwconf_unlock(lock);
+		for (i = 0; i < n; i++)
+			if (strcmp(out[i].status, "new") == 0)
+				fwconf_audit("sensors", out[i].module, NULL, "",
+				    false);
 	}
 	if (n == 0)
 		warnx("sensors-detect proposes no module");

@@ -12,7 +12,7 @@ if [ "$(id -u)" = 0 ] && [ -z "${MPFW_T_NS-}" ] &&
 fi
 . ./lib.sh
 fixtures=$top/t/sensors
-plan $(( $(ls "$fixtures"/*.out | wc -l) + 22 ))
+plan $(( $(ls "$fixtures"/*.out | wc -l) + 23 ))
 
 table=$settings/sensors
 sys=$tmp/sys
@@ -220,6 +220,27 @@ check 'the check of the unit refuses a file that is not module names' '
 	fails 1 "$FW_DATADIR/modules-load" -n bad 2>err &&
 	has err "bad:4: not a module name" && test "$(cat "$log")" = "-n coretemp" &&
 	fails 1 "$FW_DATADIR/modules-load" bad 2>err && ! grep -q k10temp "$log"'
+
+# The audit trail: our own /dev/log in a mount namespace, as t/0010 does.
+if [ -n "${MPFW_T_NS-}" ]; then
+	check 'each module recorded or forgotten is logged, with the user' '
+	mkdir "$tmp/dev" && touch "$tmp/dev/null" && : >"$tmp/syslog" &&
+	rm -f "$table" && SUDO_USER=alice unshare -m sh -ec "
+		mount --bind /dev/null \"$tmp/dev/null\"
+		logsink \"$tmp/dev/log\" \"$tmp/syslog\" & sink=\$!
+		while [ ! -S \"$tmp/dev/log\" ]; do sleep 0.01; done
+		mount --bind \"$tmp/dev\" /dev
+		fw-sensors add w83627hf
+		fw-sensors detect \"$fixtures/ubuntu20.04-thinkpad-x1-yoga.out\" >/dev/null
+		fw-sensors remove w83627hf
+		sleep 0.1; kill \$sink" &&
+	has "$tmp/syslog" "fw-sensors\[[0-9]*\]: alice: sensors: w83627hf: .(unset). -> ..\$" &&
+	has "$tmp/syslog" "alice: sensors: coretemp: .(unset). -> ..\$" &&
+	has "$tmp/syslog" "alice: sensors: w83627hf: .. -> .(unset).\$" &&
+	test "$(wc -l <"$tmp/syslog")" -eq 3'
+else
+	skip 'audit trail: needs root for a private /dev/log'
+fi
 
 # The real sensors-detect, on fake PCI devices: an AMD Family 17h CPU's
 # thermal sensors (k10temp) and a Family 15h power sensor (fam15h_power).
