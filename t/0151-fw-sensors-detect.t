@@ -246,7 +246,8 @@ fi
 # thermal sensors (k10temp) and a Family 15h power sensor (fam15h_power).
 # Nothing real is probed: /sys/class (I2C adapters, DMI) and /dev/cpu are
 # hidden, /dev/port is /dev/null, dmidecode fails, and it finds udev's
-# /run/udev in a private /run.
+# /run/udev in a private /run.  /lib/modules is hidden too, so that what
+# the host's kernel has built in does not change what it proposes.
 fake_pci() {
 	mount -t tmpfs -o mode=755 fake /sys/class && mkdir /sys/class/hwmon &&
 	mount -t tmpfs -o mode=755 fakepci /sys/bus/pci/devices &&
@@ -257,6 +258,7 @@ fake_pci() {
 		echo 0x060000 >"/sys/bus/pci/devices/${d%=*}/class" || return 1
 	done &&
 	mount -t tmpfs -o mode=755 fakerun /run && mkdir /run/udev &&
+	{ ! test -d /lib/modules || mount -t tmpfs -o mode=755 nomods /lib/modules; } &&
 	{ ! test -d /dev/cpu || mount -t tmpfs -o mode=755 nocpu /dev/cpu; } &&
 	{ ! test -e /dev/port || mount --bind /dev/null /dev/port; } &&
 	printf "#!/bin/sh\nexit 1\n" >"$tmp/bin/dmidecode" &&
@@ -277,7 +279,6 @@ else
 		printf "fam15h_power\tnew\tloaded\nk10temp\tnew\tloaded\n" >want &&
 		same want out &&
 		printf "fam15h_power\nk10temp\n" >want && same want "$table" &&
-		has "$log" "^cpuid\$" && has "$log" "^-l k10temp\$" &&
 		has "$log" "^fam15h_power\$" && has "$log" "^k10temp\$"'
 
 	check 'the real sensors-detect a second time: kept; /etc untouched' '
