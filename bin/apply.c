@@ -941,6 +941,17 @@ build_next(struct apply *a)
 		tab_set(&a->next.record, "comment", a->comment);
 }
 
+/* The stage goes after the undo: it must not free room the undo then
+ * counts on, nor the disk hide a failure the undo would meet anyway. */
+static int
+undo_and_drop(struct apply *a)
+{
+	int r = undo(a);
+
+	drop_stage(a);
+	return r;
+}
+
 /* What the -v and -n reports say of the units acted on. */
 static void
 show_plan(const struct apply *a)
@@ -1059,8 +1070,7 @@ run_apply(struct apply *a)
 			if (strcmp(tf.unit, j->u->name) == 0 &&
 			    txn_install(&tf, &e) == -1) {
 				say_error(&e);
-				drop_stage(a);
-				return undo(a);
+				return undo_and_drop(a);
 			}
 	}
 	for (i = 0; i < a->njobs; i++) {
@@ -1070,22 +1080,19 @@ run_apply(struct apply *a)
 			printf("%s\t%s\n", j->u->name, action_names[j->action]);
 		if ((r = run_action(j->u, j->action, false)) != 0) {
 			j->outcome = r == 1 ? FAILED : HUNG;
-			drop_stage(a);
-			return undo(a);
+			return undo_and_drop(a);
 		}
 		j->outcome = RAN;
 	}
 	if (a->confirm_secs > 0 && confirm_write(a->confirm_secs, a->next.n,
 	    0, &e) == -1) {
 		say_error(&e);
-		drop_stage(a);
-		return undo(a);
+		return undo_and_drop(a);
 	}
 	if (gen_commit(&a->next, &e) == -1) {
 		say_error(&e);
-		drop_stage(a);
 		confirm_remove();
-		return undo(a);
+		return undo_and_drop(a);
 	}
 	/* Committed: from here on a crash leaves the new generation. */
 	if (txn_remove(&e) == -1)

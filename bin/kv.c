@@ -567,6 +567,11 @@ read_secret_line(char *buf, size_t size)
 	int c;
 
 	while ((c = getchar()) != EOF && c != '\n') {
+		if (c < 0x20 || c == 0x7f) {
+			explicit_bzero(buf, size);
+			errx(FWCONF_REFUSED, "control character 0x%02x in the "
+			    "password; nothing changed", c);
+		}
 		if (n + 1 >= size) {
 			explicit_bzero(buf, size);
 			errx(FWCONF_REFUSED, "password longer than %zu bytes",

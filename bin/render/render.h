@@ -29,6 +29,9 @@ void	 render_dnsmasq_hosts_head(const struct dns_firewall *, FILE *);
 void	 render_dnsmasq_host(const struct dns_firewall *, const char *name,
 	    const char *addr, FILE *);
 
+/* modules-load.c: the sensor chips' kernel modules, one a line */
+void	 render_modules_load(const struct fwconf_table *, FILE *);
+
 /* sshd.c */
 int	 render_sshd_config(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
