@@ -581,11 +581,11 @@ choose_action(const struct apply *a, const struct job *j, bool deferred)
 }
 
 /*
- * Run a unit's command for act: 0, or, having said why (once: quietly
- * when it is an undo's), 1 when it failed and -1 when it did not finish.
+ * Run a unit's command for act: 0, or, having said why as say asks, 1
+ * when it failed and -1 when it did not finish.
  */
 int
-run_action(const struct fwconf_unit *u, enum action act, bool quiet)
+run_action(const struct fwconf_unit *u, enum action act, enum say say)
 {
 	const char *cmd = action_command(u, act);
 	char installed[PATH_MAX], *out;
@@ -602,10 +602,14 @@ run_action(const struct fwconf_unit *u, enum action act, bool quiet)
 		free(out);
 		return 0;
 	}
+	if (say == SAY_NOTHING) {
+		free(out);
+		return st == -1 ? -1 : 1;
+	}
 	if (st == -1)
 		fwconf_fail(&e, FWCONF_SYSTEM, "%s: %s: %s", u->name,
 		    action_names[act], why.msg);
-	else if (quiet)
+	else if (say == SAY_LINE)
 		fwconf_fail(&e, FWCONF_SYSTEM, "%s: %s failed again (exit %d)",
 		    u->name, action_names[act], st);
 	else
@@ -684,7 +688,9 @@ roll_back_txn(struct txn *x, const struct fwconf_units *us,
 			nbad++;
 			continue;
 		}
-		if (run_action(u, back, true) != 0 && how == TELL_MUST)
+		/* The unit whose own action failed was said once already. */
+		if (run_action(u, back, how == TELL_MUST ? SAY_LINE :
+		    SAY_NOTHING) != 0 && how == TELL_MUST)
 			nbad++;
 	}
 	if (nbad > 0) {
@@ -1078,7 +1084,7 @@ run_apply(struct apply *a)
 
 		if (a->verbose && j->action != ACT_NONE)
 			printf("%s\t%s\n", j->u->name, action_names[j->action]);
-		if ((r = run_action(j->u, j->action, false)) != 0) {
+		if ((r = run_action(j->u, j->action, SAY_ALL)) != 0) {
 			j->outcome = r == 1 ? FAILED : HUNG;
 			return undo_and_drop(a);
 		}

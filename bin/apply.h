@@ -70,7 +70,9 @@ struct job *add_job(struct apply *, const struct fwconf_unit *);
 void	 select_jobs(struct apply *, int argc, char *argv[], bool every);
 int	 run_apply(struct apply *);
 int	 recover(bool quiet);
-int	 run_action(const struct fwconf_unit *, enum action, bool quiet);
+/* How much a failed action says: all, one line, nothing. */
+enum say { SAY_ALL, SAY_LINE, SAY_NOTHING };
+int	 run_action(const struct fwconf_unit *, enum action, enum say);
 void	 installed_path(char *buf, size_t size, const char *target);
 void	 show_output(const char *);
 void	 show_diff(const char *installed, const char *cand, const char *label,

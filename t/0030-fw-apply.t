@@ -274,6 +274,7 @@ X
 check 'a failed reload: exit 3 with its message, the old file back' '
 	fails 3 fw-apply 2>err &&
 	has err "dns-hosts: reload failed (exit 7): reload refused" &&
+	test "$(grep -c "reload" err)" = 1 &&
 	has err "the files of this apply are restored" &&
 	same "$tmp/was/etc/dnsmasq-mpfw.hosts" "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
 	test -z "$(q scanner)" && fails 1 fw-apply status >/dev/null'
