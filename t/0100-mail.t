@@ -2,10 +2,11 @@
 # Mail end to end: the real Dovecot, started, reloaded and stopped by
 # fw-apply through units.d, on 127.0.0.2 high ports, proven with
 # python's imaplib and poplib (t/mail.sh, t/mailclient).
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP runs daemons as root"; exit 0; }
 [ -n "${MPFW_UNSHARED-}" ] ||
     MPFW_UNSHARED=1 exec unshare -m --propagation private "$0" "$@"
 . ./lib.sh
-plan 17
+plan 18
 
 . "$top/t/mail.sh"
 
@@ -36,6 +37,12 @@ check 'STARTTLS and TLS still log in, IMAP and POP3' '
 check 'a wrong password is refused, so the logins above were real' '
 	fails 1 client imap starttls 127.0.0.3 alice bob-pw >out &&
 	has out AUTHENTICATIONFAILED'
+
+check 'a system account (uid below 1000) gets no mail access' '
+	useradd -r -M -s /usr/sbin/nologin daemonuser &&
+	echo daemonuser:daemon-pw | chpasswd &&
+	fails 1 client imap starttls 127.0.1.9 daemonuser daemon-pw >out &&
+	has "$tmp/dovecot.log" "Mail access for users with UID [0-9]* not permitted"'
 
 check 'clients from the DMZ log in, from an unknown network not' '
 	client imap starttls 127.0.1.5 alice alice-pw &&

@@ -144,6 +144,8 @@ render_dovecot_conf(const struct fwconf_settings *s, FILE *out,
 	    "ssl_key = <%s/etc/dovecot/private/dovecot.key\n", root, root);
 	setting(out, "", "ssl_min_protocol", "TLSv1.2");
 	setting(out, "", "mail_location", "maildir:~/Maildir");
+	fprintf(out, "# The people's accounts, not the system's (ftpupload).\n");
+	setting(out, "", "first_valid_uid", "1000");
 	fputc('\n', out);
 	passdb(s, out);
 	fprintf(out, "\nprotocol imap {\n");
