@@ -41,6 +41,14 @@ check_hostname(const struct fwconf_settings *s, bool all,
 static const struct kv_render renders[] = {
 	{ "dnsmasq", render_dnsmasq_conf },
 	{ "sshd", render_sshd_config },
+	/* mail, the user interface, FTP, IRC and MySQL */
+	{ "dovecot", render_dovecot_conf },
+	{ "vsftpd", render_vsftpd_conf },
+	{ "vsftpd-pam", render_vsftpd_pam },
+	{ "ftpupload", render_ftpupload },
+	{ "ngircd", render_ngircd_conf },
+	{ "mariadb", render_mariadb_cnf },
+	{ "mariadb-root", render_mariadb_root },
 	{ NULL, NULL }
 };
 

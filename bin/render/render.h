@@ -36,4 +36,28 @@ void	 render_modules_load(const struct fwconf_table *, FILE *);
 int	 render_sshd_config(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
 
+/* dovecot.c: IMAP, POP3 and ManageSieve */
+int	 render_dovecot_conf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
+/* vsftpd.c: the FTP server, its PAM service and the upload account */
+#define FTP_DIR "/srv/ftp"
+#define FTP_ACCOUNT "ftpupload"
+int	 render_vsftpd_conf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+int	 render_vsftpd_pam(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+int	 render_ftpupload(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
+/* ngircd.c */
+int	 render_ngircd_conf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
+/* mariadb.c: the server's options and the root password */
+int	 render_mariadb_cnf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+int	 render_mariadb_root(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
 #endif
