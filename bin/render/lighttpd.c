@@ -2,8 +2,10 @@
  * lighttpd.c: what mpfw writes for the web server of the PAC file
  * (fw-proxy render wpad): a lighttpd of its own, apart from any other
  * on the machine, serving the static files of PAC_DOCROOT (proxy.pac and
- * its copy wpad.dat, written by the pac unit) on lan_ip.  It reads each
- * file per request, so a new PAC file needs no reload.  It logs to
+ * its copy wpad.dat, written by the pac unit) on lan_ip.  Without its
+ * stat cache it opens each file per request, so a new PAC file, renamed
+ * into place, is served at once and needs no reload; with it, lighttpd
+ * kept serving the old file from a descriptor it held.  It logs to
  * syslog: it drops its privileges before it opens a log file.
  */
 #include "render.h"
@@ -25,6 +27,7 @@ render_lighttpd_wpad(const struct fwconf_settings *p,
 	fprintf(out, "server.username = \"www-data\"\n"
 	    "server.groupname = \"www-data\"\n"
 	    "server.errorlog-use-syslog = \"enable\"\n"
+	    "server.stat-cache-engine = \"disable\"\n"
 	    "server.modules = ()\n"
 	    "mimetype.assign = (\n"
 	    "\t\".pac\" => \"application/x-ns-proxy-autoconfig\",\n"
