@@ -13,9 +13,12 @@
 
 /* common.c */
 void	 render_header(FILE *, const char *command, const char *from);
+void	 render_header_as(FILE *, const char *comment, const char *command,
+	    const char *from);
 int	 render_root_ok(struct fwconf_err *);
 const char *render_get(const struct fwconf_settings *, const char *key);
 int	 render_yes(const struct fwconf_settings *, const char *key);
+const char *render_word(const char **list, size_t *len);
 
 /* dnsmasq.c */
 #define DNSMASQ_HOSTS "/etc/dnsmasq-mpfw.hosts"
@@ -59,5 +62,39 @@ int	 render_mariadb_cnf(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
 int	 render_mariadb_root(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
+/*
+ * The proxies' files (fw-proxy render NAME).  Each takes the proxy
+ * settings and fw-svc's, for the firewall's name, address and networks.
+ */
+/* lighttpd.c: the web server of the PAC file */
+int	 render_lighttpd_wpad(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* nftables.c: the redirects of the transparent proxies, a table of its own */
+#define NFT_PROXY_TABLE "mpfw_proxy"
+int	 render_nft_proxy(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* pac.c: the proxy auto-configuration file, and where it is offered */
+#define PAC_DOCROOT "/var/www/mpfw-wpad"
+int	 render_pac(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+void	 render_pac_url(char *buf, size_t size, const char *lan_ip,
+	    const char *port);
+/* An item of auto_proxy_except: what it is, or why it is refused. */
+enum pac_except { PAC_HOST, PAC_DOMAIN, PAC_ADDRESS, PAC_NETWORK };
+int	 pac_except_parse(const char *item, enum pac_except *,
+	    unsigned int *addr, unsigned int *mask, const char **why);
+/* auto_proxy_except as a whole: every item valid, none covering another. */
+int	 pac_except_check(const char *list, struct fwconf_err *);
+
+/* squid.c: squid.conf of the instance squid or squid3 */
+int	 render_squid_conf(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, const char *instance, FILE *,
+	    struct fwconf_err *);
+/* A request or reply header name Squid can be told of, or why not. */
+const char *squid_header_refused(const char *name, size_t len);
+/* Can the Squid quoting helper write this value? NULL, or why not. */
+const char *squid_value_refused(const char *value);
 
 #endif
