@@ -1224,7 +1224,11 @@ peer_address(const unsigned long *ino, size_t n, char *addr, size_t size)
 	return found;
 }
 
-/* A process's name and real uid, from /proc/PID/status. */
+/*
+ * A live process's name and real uid, from /proc/PID/status.  A zombie is
+ * no session: one whose parent died waits for an init that may never
+ * reap it.
+ */
 static bool
 proc_owner(pid_t pid, char *name, size_t size, uid_t *uid)
 {
@@ -1241,6 +1245,9 @@ proc_owner(pid_t pid, char *name, size_t size, uid_t *uid)
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "Name:\t", 6) == 0)
 			strlcpy(name, line + 6, size);
+		else if (strncmp(line, "State:\tZ", 8) == 0 ||
+		    strncmp(line, "State:\tX", 8) == 0)
+			break;
 		else if (sscanf(line, "Uid: %u", &u) == 1) {
 			*uid = (uid_t)u;
 			got = true;
