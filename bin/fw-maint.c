@@ -1731,7 +1731,7 @@ check_settings(const struct fwconf_settings *s, struct outcome *o)
 static int
 cmd_check(int argc, char *argv[])
 {
-	struct outcome o = { 3, LOG_ERR, "" };
+	struct outcome o = { 0, LOG_INFO, "" };
 	struct fwconf_settings s;
 	bool logit = false;
 	int ch;
@@ -1747,7 +1747,7 @@ cmd_check(int argc, char *argv[])
 	}
 	kv_open(&s);
 	check_settings(&s, &o);
-	if (o.msg[0] == '\0')
+	if (o.status != 3)
 		fetch_index(&s, &o);
 	fwconf_settings_close(&s);
 	fshut(stdout, "stdout");
