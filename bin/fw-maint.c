@@ -101,7 +101,7 @@ static int
 run_filter(char *const argv[], const char *in, char *out, size_t size)
 {
 	int pin[2], pout[2], status;
-	size_t len = 0;
+	size_t len = 0, left = strlen(in);
 	ssize_t n;
 	pid_t pid;
 	void (*old)(int);
@@ -122,11 +122,15 @@ run_filter(char *const argv[], const char *in, char *out, size_t size)
 	close(pin[0]);
 	close(pout[1]);
 	old = signal(SIGPIPE, SIG_IGN);
-	for (n = 0; *in != '\0'; in += n)
-		if ((n = write(pin[1], in, strlen(in))) <= 0 && errno != EINTR)
+	/* A key is far less than a pipe holds: all of it goes in first. */
+	while (left > 0) {
+		if ((n = write(pin[1], in, left)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
-		else if (n < 0)
-			n = 0;
+		in += n;
+		left -= (size_t)n;
+	}
 	close(pin[1]);
 	while ((n = read(pout[0], out + len, size - 1 - len)) != 0) {
 		if (n == -1 && errno == EINTR)
@@ -719,16 +723,7 @@ render_tunnel(const struct fwconf_settings *s, FILE *out,
 	char *port = maint_port();
 	int r;
 
-	/* Off, the files say so and carry nothing: fw-apply may still
-	 * render and check a unit that is off. */
-	if (!render_yes(s, "maint_tunnel")) {
-		free(port);
-		render_header(out, "fw-maint render tunnel", "/etc/mpfw/maint");
-		fprintf(out, "# maint_tunnel=no: no tunnel.\n");
-		if (fn == render_ssh_tunnel_until)
-			fprintf(out, "0\n");
-		return 0;
-	}
+	t.on = render_yes(s, "maint_tunnel");
 	t.host = render_get(s, "maint_tunnel_host");
 	t.port = render_get(s, "maint_tunnel_port");
 	t.user = render_get(s, "maint_tunnel_user");

@@ -242,7 +242,7 @@ value() { awk -v RS='\036' -v n="$1" 'NR == n { printf "%s", $0 }' "$tmp/values"
 render_all() {
 	fw-maint render maint-keys >r.keys && fw-maint render cron >r.cron &&
 	fw-maint render tunnel-config >r.conf && fw-svc render sshd >r.sshd &&
-	/usr/sbin/sshd -t -f r.sshd && ssh -G -F r.conf mpfw-support >/dev/null &&
+	/usr/sbin/sshd -t -f r.sshd 2>/dev/null && ssh -G -F r.conf mpfw-support >/dev/null &&
 	"$FW_DATADIR/check-cron" r.cron &&
 	! grep -q "^PasswordAuthentication yes" r.sshd r.conf &&
 	! grep -q "evil\|command=" r.keys r.conf

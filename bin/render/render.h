@@ -54,6 +54,7 @@ void	 render_sshd_maint_key(const struct sshd_maint *, const char *key,
 #define TUNNEL_KNOWN	"/etc/ssh/mpfw-tunnel.known_hosts"
 #define TUNNEL_UNTIL	"/etc/ssh/mpfw-tunnel.until"
 struct ssh_tunnel {
+	int	 on;			/* maint_tunnel; off, nothing is used */
 	const char *host, *port, *user;	/* the support server */
 	const char *remote_port;	/* there, on its loopback */
 	const char *maint_port;		/* here: fw-svc's ssh_maint_port */

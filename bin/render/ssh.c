@@ -26,6 +26,18 @@ render_openssh_path(FILE *out, const char *root, const char *path)
 }
 
 /*
+ * Off, each file says so and carries nothing: fw-apply may still render
+ * and check a unit that is off.
+ */
+static int
+tunnel_on(const struct ssh_tunnel *t, FILE *out)
+{
+	if (!t->on)
+		fprintf(out, "# maint_tunnel=no: no tunnel.\n");
+	return t->on;
+}
+
+/*
  * Every value was checked by fw-maint: the host is a domain name or an
  * IPv4 address, the ports are numbers, the user is [a-z_][a-z0-9_.-]*.
  * The server's key is pinned under an alias, so no other key of the host
@@ -42,6 +54,8 @@ render_ssh_tunnel_config(const struct ssh_tunnel *t, FILE *out,
 		return -1;
 	render_header(out, "fw-maint render tunnel-config",
 	    "/etc/mpfw/maint and /etc/mpfw/services");
+	if (!tunnel_on(t, out))
+		return 0;
 	fprintf(out, "# The maintenance tunnel: maint-tunnel runs "
 	    "ssh -F this-file -N %s.\n", TUNNEL_HOST);
 	fprintf(out, "Host %s\n"
@@ -85,7 +99,8 @@ render_ssh_tunnel_known_hosts(const struct ssh_tunnel *t, FILE *out,
 	(void)e;
 	render_header(out, "fw-maint render tunnel-known-hosts",
 	    "/etc/mpfw/maint");
-	fprintf(out, "%s %s\n", TUNNEL_HOST, t->hostkey);
+	if (tunnel_on(t, out))
+		fprintf(out, "%s %s\n", TUNNEL_HOST, t->hostkey);
 	return 0;
 }
 
@@ -100,7 +115,10 @@ render_ssh_tunnel_until(const struct ssh_tunnel *t, FILE *out,
 {
 	(void)e;
 	render_header(out, "fw-maint render tunnel-until", "/etc/mpfw/maint");
-	fprintf(out, "# The tunnel runs until this second (maint_until); "
-	    "0: closed.\n%lld\n", t->until);
+	if (!tunnel_on(t, out))
+		fprintf(out, "0\n");
+	else
+		fprintf(out, "# The tunnel runs until this second "
+		    "(maint_until); 0: closed.\n%lld\n", t->until);
 	return 0;
 }
