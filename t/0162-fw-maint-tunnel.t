@@ -149,11 +149,11 @@ check 'close and an apply: the tunnel and its supervisor end' '
 	! via_tunnel && fw-maint status >out; has out "^tunnel	down\$"'
 
 # A window of a few seconds: the tunnel ends with it, nothing applied.
-fw-maint open -t 6s
+fw-maint open -t 8s
 fw-apply
 end=$(date -u -d "$(fw-maint get maint_until | sed 's/T/ /; s/Z$//')" +%s)
-check 'a window of 6 seconds: the tunnel comes up' '
-	wait_for 6 tunnel_up'
+check 'a window of 8 seconds: the tunnel comes up' '
+	wait_for 8 tunnel_up'
 pid=$(ssh_pid)
 while [ "$(date +%s)" -le "$end" ]; do sleep 0.2; done
 check 'and ends by itself after it, with nothing applied' '
