@@ -520,6 +520,21 @@ check_scalar(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 			return NULL;
 		}
 		return lower_dup(v);
+	case FWCONF_HOST: {
+		/* An address in its normal form, else a domain name. */
+		struct fwconf_key as_ip = *k;
+		char *norm;
+
+		as_ip.type = FWCONF_IP;
+		if ((norm = check_scalar(&as_ip, v, e)) != NULL)
+			return norm;
+		if (strspn(v, "0123456789.") != strlen(v) &&
+		    (reason = fqdn_error(v)) == NULL)
+			return lower_dup(v);
+		bad(e, k, v, "must be a host name like update.example.com or "
+		    "an IPv4 or IPv6 address");
+		return NULL;
+	}
 	case FWCONF_EMAIL:
 		if ((reason = email_error(k, v)) != NULL) {
 			snprintf(why, sizeof(why), "must be a mail address like "

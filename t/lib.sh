@@ -69,14 +69,19 @@ has() {
 
 settings=$FW_ROOT/etc/mpfw
 
-# free_port: a TCP and UDP port nothing on this machine listens on.
+# free_port: a TCP and UDP port nothing on this machine listens on, below
+# the ephemeral ports (32768 and up on Linux), which the clients of tests
+# running in parallel take at any time: a daemon started a moment later
+# must still find its port free.  Never the same twice in one test (it
+# runs in a subshell, so the ports given are kept in a file).
 free_port() {
 	while :; do
-		_p=$(( $(od -An -N2 -tu2 /dev/urandom) % 30000 + 20000 ))
+		_p=$(( $(od -An -N2 -tu2 /dev/urandom) % 12000 + 20000 ))
 		_hex=$(printf ':%04X ' "$_p")
+		grep -qx "$_p" "$tmp/.ports" 2>/dev/null && continue
 		cat /proc/net/tcp /proc/net/udp /proc/net/tcp6 /proc/net/udp6 \
 		    2>/dev/null | awk '{print $2}' | grep -q "$_hex" ||
-		    { echo "$_p"; return; }
+		    { echo "$_p" >>"$tmp/.ports"; echo "$_p"; return; }
 	done
 }
 
