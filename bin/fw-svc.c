@@ -52,10 +52,33 @@ static const struct kv_render renders[] = {
 	{ NULL, NULL }
 };
 
+/*
+ * The MySQL root password is kept as the hash the server needs, never as
+ * typed (fw-svc(1), "What is kept where").
+ */
+static char *
+keep_secret(const struct fwconf_key *k, const char *typed,
+    struct fwconf_err *e)
+{
+	char hash[MARIADB_HASH_SIZE], *kept;
+
+	if (strcmp(k->name, "mysql_root_password") != 0)
+		kept = strdup(typed);
+	else {
+		mariadb_native_hash(typed, hash);
+		kept = strdup(hash);
+		explicit_bzero(hash, sizeof(hash));
+	}
+	if (kept == NULL)
+		fwconf_fail_errno(e, "%s", k->name);
+	return kept;
+}
+
 static const struct kv_tool svc = {
 	.schema = "services",
 	.renders = renders,
 	.check = check_hostname,
+	.keep_secret = keep_secret,
 };
 
 int

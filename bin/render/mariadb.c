@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <sha1.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "render.h"
@@ -29,8 +30,15 @@ render_mariadb_cnf(const struct fwconf_settings *s, FILE *out,
  * the upper-case hex of SHA1(SHA1(password)).  The server keeps only
  * this; so does the file, which the unit hands the server on stdin.
  */
-static void
-native_hash(const char *pw, char out[2 * SHA1_DIGEST_LENGTH + 2])
+bool
+is_native_hash(const char *s)
+{
+	return s[0] == '*' && strlen(s) == 1 + 2 * SHA1_DIGEST_LENGTH &&
+	    strspn(s + 1, "0123456789ABCDEF") == 2 * SHA1_DIGEST_LENGTH;
+}
+
+void
+mariadb_native_hash(const char *pw, char out[2 * SHA1_DIGEST_LENGTH + 2])
 {
 	uint8_t once[SHA1_DIGEST_LENGTH], twice[SHA1_DIGEST_LENGTH];
 	SHA1_CTX ctx;
@@ -66,8 +74,14 @@ root_password_hash(char out[2 * SHA1_DIGEST_LENGTH + 2], bool *set,
 		return -1;
 	}
 	pw = fwconf_file_get(&sec, "mysql_root_password");
-	if ((*set = pw != NULL && *pw != '\0'))
-		native_hash(pw, out);
+	/* fw-svc passwd keeps the hash alone; a password an earlier mpfw
+	 * kept as typed is hashed here. */
+	if ((*set = pw != NULL && *pw != '\0')) {
+		if (is_native_hash(pw))
+			strlcpy(out, pw, 2 * SHA1_DIGEST_LENGTH + 2);
+		else
+			mariadb_native_hash(pw, out);
+	}
 	for (i = 0; i < sec.nlines; i++) {
 		explicit_bzero(sec.lines[i].text, strlen(sec.lines[i].text));
 		if (sec.lines[i].value != NULL)

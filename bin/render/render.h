@@ -103,6 +103,10 @@ int	 render_mariadb_cnf(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
 int	 render_mariadb_root(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
+/* '*' and the upper-case hex of SHA1(SHA1(pw)): 42 bytes and a NUL. */
+#define MARIADB_HASH_SIZE 42
+void	 mariadb_native_hash(const char *pw, char out[MARIADB_HASH_SIZE]);
+bool	 is_native_hash(const char *);
 /*
  * The proxies' files (fw-proxy render NAME).  Each takes the proxy
  * settings and fw-svc's, for the firewall's name, address and networks.
