@@ -759,6 +759,9 @@ recover(bool quiet)
 	}
 	if (r == -1)
 		die(&e);
+	/* What the interrupted apply had begun (its stage, its temporary
+	 * generation) goes too: `status` settles only here. */
+	sweep_stages();
 	if (gen_current(&cur, &e) == -1)
 		die(&e);
 	n = txn_gen(&x);
