@@ -6,6 +6,7 @@
  * puts every file back and tells the daemons again.
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -484,34 +485,58 @@ check_jobs(struct apply *a)
 	return ok;
 }
 
-/* A unified diff of a candidate against the installed file. */
+/*
+ * A unified diff of a candidate against the installed file, as the root
+ * has it: diff(1) gets its contents on stdin, never its path, so that a
+ * link out of the root reads as no file, not as what it points to.
+ */
 void
 show_diff(const char *installed, const char *cand, const char *label,
     bool secret)
 {
-	char newlabel[PATH_MAX + 8];
-	struct stat st;
-	bool exists = fwconf_lstat(installed, &st) == 0;
-	int status;
+	char newlabel[PATH_MAX + 8], *buf;
+	struct fwconf_err e;
+	size_t len, off;
+	ssize_t n;
+	int status, fd, r;
 	pid_t pid;
 
 	fflush(stdout);
+	if ((r = fwconf_read_all(installed, &buf, &len, NULL, &e)) == -1)
+		die(&e);
 	if (secret) {
+		if (buf != NULL)
+			explicit_bzero(buf, len);
+		free(buf);
 		printf("--- %s%s\n+++ %s\n@@ the unit carries a secret: its "
-		    "contents are not shown @@\n", label, exists ? "" :
+		    "contents are not shown @@\n", label, r == 0 ? "" :
 		    " (new)", label);
 		return;
 	}
+	if ((fd = memfd_create("mpfw-installed", MFD_CLOEXEC)) == -1)
+		err(FWCONF_SYSTEM, "memfd_create");
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = write(fd, buf + off, len - off)) == -1) {
+			if (errno != EINTR)
+				err(FWCONF_SYSTEM, "diff of %s", label);
+			n = 0;
+		}
+	free(buf);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		err(FWCONF_SYSTEM, "diff of %s", label);
 	pathf(newlabel, sizeof(newlabel), "%s (new)", label);
 	if ((pid = fork()) == -1)
 		err(FWCONF_SYSTEM, "fork");
 	if (pid == 0) {
 		/* "(new)" marks a file that does not exist yet, nothing else. */
-		execlp("diff", "diff", "-u", "--label", exists ? label :
-		    newlabel, "--label", label, exists ? installed :
-		    "/dev/null", cand, (char *)NULL);
+		if (dup2(fd, 0) == -1)
+			_exit(127);
+		execlp("diff", "diff", "-u", "--label", r == 0 ? label :
+		    newlabel, "--label", label, r == 0 ? "-" : "/dev/null",
+		    cand, (char *)NULL);
 		_exit(127);
 	}
+	close(fd);
 	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) > 1)
 		errx(FWCONF_SYSTEM, "diff of %s failed", label);
