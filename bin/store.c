@@ -150,7 +150,7 @@ store_gc(char *const *live, size_t n)
 		while ((fe = readdir(f)) != NULL) {
 			if (strlen(fe->d_name) != HASH_LEN - 2)
 				continue;
-			snprintf(h, sizeof(h), "%s%s", de->d_name, fe->d_name);
+			snprintf(h, sizeof(h), "%.2s%.62s", de->d_name, fe->d_name);
 			if (!is_live(live, n, h) && (size_t)snprintf(path,
 			    sizeof(path), "%s/%s", sub, fe->d_name) <
 			    sizeof(path))
