@@ -82,12 +82,15 @@ told() {
 	    END { for (u in last) { f = u; sub(/.*\//, "", f); sub(/\.log$/, "", f)
 		print f, last[u] } }' "$tmp"/*.log | sort
 }
-# rendered: what the settings as they are make of each unit's files.
+# rendered: what the settings as they are make of each unit's files (the
+# values are bare words: what `get` prints is what follows the = of show).
 rendered() {
-	echo "alpha $(fw-svc show | sha256sum | cut -c1-64)" \
-	    "$(fw-svc get hostname | sha256sum | cut -c1-64)"
+	fw-svc show >show
+	sed -n 's/^hostname=//p' show >name
+	sed -n 's/^imap_max_conn=//p' show >imap
+	echo "alpha $(sha256sum show name | cut -c1-64 | tr '\n' ' ' | sed 's/ $//')"
 	echo "beta $(fw-dns list | sha256sum | cut -c1-64)"
-	echo "gamma $(fw-svc get imap_max_conn | sha256sum | cut -c1-64)"
+	echo "gamma $(sha256sum <imap | cut -c1-64)"
 }
 current() { readlink "$state/current" 2>/dev/null || echo gen.0; }
 rand() { echo $(( $(od -An -N4 -tu4 /dev/urandom) % $1 )); }
@@ -152,7 +155,7 @@ bad_told=0 bad_status=0 bad_left=0 bad_next=0
 ph_start=0 ph_render=0 ph_check=0 ph_store=0 ph_txn=0 ph_install=0
 ph_reload=0 ph_commit=0 ph_prune=0
 start=$(date +%s)
-while [ $kills -lt 210 ] && [ $round -lt 500 ]; do
+while [ $kills -lt 200 ] && [ $round -lt 500 ]; do
 	round=$((round + 1))
 	# New settings: alpha's always, beta's and gamma's one round in two.
 	r=$(rand 4)
