@@ -148,12 +148,20 @@ store_gc(char *const *live, size_t n)
 		    (f = fwconf_opendir(sub)) == NULL)
 			continue;
 		while ((fe = readdir(f)) != NULL) {
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s", sub,
+			    fe->d_name) >= sizeof(path))
+				continue;
+			/* The temporary file of a write killed midway (atomic.c):
+			 * every write to the store holds the lock, as we do. */
+			if (fe->d_name[0] == '.' &&
+			    strstr(fe->d_name, ".mpfw-tmp.") != NULL) {
+				fwconf_unlink(path);
+				continue;
+			}
 			if (strlen(fe->d_name) != HASH_LEN - 2)
 				continue;
 			snprintf(h, sizeof(h), "%.2s%.62s", de->d_name, fe->d_name);
-			if (!is_live(live, n, h) && (size_t)snprintf(path,
-			    sizeof(path), "%s/%s", sub, fe->d_name) <
-			    sizeof(path))
+			if (!is_live(live, n, h))
 				fwconf_unlink(path);
 		}
 		closedir(f);
