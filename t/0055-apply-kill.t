@@ -9,7 +9,7 @@
 # what the settings render, nothing of the killed apply is left, and
 # fw-apply goes on.
 . ./lib.sh
-plan 8
+plan 9
 
 state=$FW_ROOT/var/lib/mpfw
 units=$settings/units.d
@@ -285,3 +285,8 @@ check "kills landed while installing ($ph_install) and reloading ($ph_reload)" \
 check "and before, in every other phase and after the commit" '
 	test $ph_render -gt 0 && test $ph_check -gt 0 && test $ph_store -gt 0 &&
 	test $ph_txn -gt 0 && test $((ph_commit + ph_prune)) -gt 0'
+
+check 'a last apply leaves all live and no temporary file anywhere in the root' '
+	fw-svc set hostname=last && fw-apply && fw-apply status && all_told &&
+	test -z "$(ls -A "$state" | grep "^stage\.\|^\.gen\.tmp\.")" &&
+	test -z "$(find "$FW_ROOT" -name "*.mpfw-tmp.*" | tee /dev/stderr)"'
