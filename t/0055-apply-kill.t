@@ -170,14 +170,23 @@ while [ $kills -lt 200 ] && [ $round -lt 500 ]; do
 	installed >inst0
 	told >told0
 
-	# The kill: at a random instant of the apply; one round in four a
+	# The kill: at a random instant of the apply; one round in eight a
 	# random few milliseconds after the record is written, in the
-	# install or the first reload.
-	if [ $((round % 4)) = 1 ]; then
+	# install or the first reload; one in eight just after the new
+	# generation is in place, in the commit or the prune.
+	if [ $((round % 8)) = 1 ]; then
 		spin=$(rand $((per_ms * 12)))
 		env "$mark" fw-apply >/dev/null 2>&1 &
 		pid=$!
 		while ! test -e "$state/txn" && kill -0 $pid 2>/dev/null; do :; done
+		n=0
+		while [ $n -lt $spin ]; do n=$((n + 1)); done
+	elif [ $((round % 8)) = 5 ]; then
+		spin=$(rand $((per_ms * 4)))
+		g1=$state/gen.$((${gen0#gen.} + 1))
+		env "$mark" fw-apply >/dev/null 2>&1 &
+		pid=$!
+		while ! test -d "$g1" && kill -0 $pid 2>/dev/null; do :; done
 		n=0
 		while [ $n -lt $spin ]; do n=$((n + 1)); done
 	else
@@ -223,10 +232,11 @@ while [ $kills -lt 200 ] && [ $round -lt 500 ]; do
 	! test -e "$state/txn" || rec=yes
 	# The range of random instants follows the apply's own time, which
 	# the machine's load changes: about one in twelve is too late.
-	if [ $((round % 4)) != 1 ]; then
-		if [ $phase = missed ]; then took=$((took * 9 / 10))
-		else took=$((took * 101 / 100)); fi
-	fi
+	case $((round % 8)).$phase in
+	1.*|5.*) ;;
+	*.missed) took=$((took * 9 / 10)) ;;
+	*)	took=$((took * 101 / 100)) ;;
+	esac
 
 	# The recovery: status, boot or the next apply, in turn.
 	: >why
