@@ -30,7 +30,8 @@
 
 /* Where NUT's drivers are (Debian's nut-server). */
 #define NUT_DRIVER_DIR	"/lib/nut"
-/* How long fw-ups status waits for an answer, as a plugin's default. */
+/* How long fw-ups status waits for an answer by default (-t), as the
+ * monitoring plugins do. */
 #define STATUS_TIMEOUT	10
 
 /* The manual's table: what each mode needs. */
@@ -296,14 +297,19 @@ driver_options(const char *driver, struct driver_opts *o, struct fwconf_err *e)
 	p.events = POLLIN;
 	for (;;) {
 		if (len + 4096 > cap) {
+			if (cap >= 1024 * 1024) {
+				kill(pid, SIGKILL);
+				break;
+			}
 			cap = cap ? cap * 2 : 16384;
-			if (cap > 1024 * 1024 ||
-			    (grown = realloc(o->text, cap)) == NULL)
+			if ((grown = realloc(o->text, cap)) == NULL)
 				break;
 			o->text = grown;
 		}
-		if (poll(&p, 1, (int)(deadline - time(NULL)) * 1000) <= 0)
+		if (poll(&p, 1, (int)(deadline - time(NULL)) * 1000) <= 0) {
+			kill(pid, SIGKILL);
 			break;
+		}
 		if ((n = read(fd[0], o->text + len, cap - len - 1)) <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
@@ -312,14 +318,13 @@ driver_options(const char *driver, struct driver_opts *o, struct fwconf_err *e)
 		len += (size_t)n;
 	}
 	close(fd[0]);
-	kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	if (o->text == NULL || len == 0) {
+	if (o->text == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		free(o->text);
 		o->text = NULL;
-		return fwconf_fail(e, FWCONF_SYSTEM, "driver %s: printed no "
-		    "option list (%s -L)", driver, path);
+		return fwconf_fail(e, FWCONF_SYSTEM, "driver %s: %s -L gave no "
+		    "option list", driver, path);
 	}
 	o->text[len] = '\0';
 	return 0;
@@ -753,7 +758,7 @@ print_nagios(int state, const struct nut_vars *vs)
 static void
 status_usage(void)
 {
-	fprintf(stderr, "usage: %s [-R root] status [-n] "
+	fprintf(stderr, "usage: %s [-R root] status [-n] [-t seconds] "
 	    "[ups@host[:port]]\n", getprogname());
 	exit(ST_UNKNOWN);
 }
@@ -771,9 +776,10 @@ default_target(char *buf, size_t size)
 	else if (mode_is(&s, "slave") && *render_get(&s, "master") != '\0')
 		snprintf(buf, size, "%s", render_get(&s, "master"));
 	else {
+		snprintf(buf, size, "%s", render_get(&s, "mode"));
 		fwconf_settings_close(&s);
-		errx(ST_UNKNOWN, "mode=%s: no UPS to ask; name one, "
-		    "status UPS@HOST[:PORT]", render_get(&s, "mode"));
+		errx(ST_UNKNOWN, "mode=%s: no UPS to ask; name one: %s "
+		    "status UPS@HOST[:PORT]", buf, getprogname());
 	}
 	fwconf_settings_close(&s);
 }
@@ -791,13 +797,25 @@ cmd_status(int argc, char *argv[])
 	char spec[512];
 	const char *why, *v;
 	bool nagios = false;
-	int ch, state;
+	int ch, state, timeout = STATUS_TIMEOUT;
 	size_t i;
 
-	while ((ch = verb_getopt(argc, argv, "n", "status")) != -1) {
-		if (ch != 'n')
+	while ((ch = verb_getopt(argc, argv, "nt:", "status")) != -1) {
+		switch (ch) {
+		case 'n':
+			nagios = true;
+			break;
+		case 't':
+			timeout = (int)strtonum(optarg, 1, 3600, &why);
+			if (why != NULL) {
+				warnx("-t %s: %s; seconds, 1 to 3600",
+				    shown(optarg), why);
+				status_usage();
+			}
+			break;
+		default:
 			status_usage();
-		nagios = true;
+		}
 	}
 	argc -= optind;
 	argv += optind;
@@ -812,7 +830,7 @@ cmd_status(int argc, char *argv[])
 			printf("UPS UNKNOWN - %s: %s\n", shown(spec), why);
 		errx(ST_UNKNOWN, "%s: %s", shown(spec), why);
 	}
-	if (nut_list_vars(&t, STATUS_TIMEOUT, &vs, &e) == -1) {
+	if (nut_list_vars(&t, timeout, &vs, &e) == -1) {
 		if (nagios) {
 			printf("UPS UNKNOWN - %s\n", e.msg);
 			fshut(stdout, "stdout");
@@ -848,7 +866,8 @@ static const struct kv_render renders[] = {
 
 static const struct verb verbs[] = {
 	{ "models", cmd_models, "", 0, 0, 0 },
-	{ "status", cmd_status, "[-n] [ups@host[:port]]", 0, -1, VERB_OPTIONS },
+	{ "status", cmd_status, "[-n] [-t seconds] [ups@host[:port]]", 0, -1,
+	    VERB_OPTIONS },
 	{ NULL, NULL, NULL, 0, 0, 0 }
 };
 
