@@ -3,7 +3,7 @@
 # driver options, the names and passwords NUT takes, and what the NUT
 # files say (checked by check-nut, NUT's own parsers).
 . ./lib.sh
-plan 27
+plan 28
 
 ups=$settings/ups
 same_file() { if [ -e "$ups" ]; then same "$1" "$ups"; else test ! -e "$1"; fi; }
@@ -204,6 +204,10 @@ printf '\toverride.ups.mfr = "a\\"b\\#c\\\\d"\n' >quoted
 check 'a value with quotes, # and \ stays one value in NUT'\''s syntax' '
 	fw-ups set mode=master "params=override.ups.mfr=$odd" &&
 	fw-ups render ups.conf | grep "^	override" >out && same quoted out'
+
+check 'upsd_port may not be a port another service listens on' '
+	keep && fails 1 fw-ups set upsd_port=22 2>err &&
+	has err "upsd_port=22: .*ssh_port" && same_file before'
 
 check 'nut-ctl under another root will not touch the host'\''s daemons' '
 	fails 1 env -u NUT_STATEPATH "$FW_DATADIR/nut-ctl" upsd stop 2>err &&

@@ -9,7 +9,7 @@
 nut_namespace "$0" "$@"
 . ./lib.sh
 nut_setup
-plan 17
+plan 18
 
 mport=$(free_port)
 master=$tmp/master
@@ -95,6 +95,15 @@ check 'upsmon renders as a secondary of the master, with its password' '
 	grep -q "^MONITOR \"myups@127.0.0.1:$mport\" 1 \"fw\" \"m0n;pw!\" secondary\$" \
 	    "$FW_ROOT/etc/nut/upsmon.conf" &&
 	grep -qx "MODE=netclient" "$FW_ROOT/etc/nut/nut.conf"'
+
+check 'the master password is only in upsmon.conf (0640 root:nut) and the secrets' '
+	grep -rlF -e "$pw" "$FW_ROOT" |
+	    grep -v "^$FW_ROOT/var/lib/mpfw/gen\.[0-9]*/settings/secrets/ups\$" |
+	    sort >out &&
+	printf "%s\n" "$FW_ROOT/etc/mpfw/secrets/ups" \
+	    "$FW_ROOT/etc/nut/upsmon.conf" | sort >want && same want out &&
+	test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/upsmon.conf")" = \
+	    "640 root nut"'
 
 check 'the firewall'\''s upsmon logs in to the master' '
 	wait_for 15 logged_in'
