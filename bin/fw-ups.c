@@ -378,7 +378,7 @@ struct param {
 	size_t	 len, nlen;	/* of the word, of its name */
 };
 
-/* Why one word of params is refused, or NULL. */
+/* One word of params: refused (-1, e filled) or taken (0). */
 static int
 check_param(const struct param *w, const struct param *before, size_t nbefore,
     const struct nut_model *m, const struct driver_opts *o,
