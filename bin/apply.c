@@ -107,7 +107,15 @@ unit_enabled(const struct fwconf_unit *u)
 		die(&e);
 	if ((bad = fwconf_settings_invalid(&s, k)) != NULL)
 		errx(FWCONF_REFUSED, "%s: %s", u->name, bad);
-	on = strcmp(fwconf_settings_get(&s, k), "yes") == 0;
+	if (u->enable_values != NULL) {
+		char *vals = xstrdup(u->enable_values), *p;
+
+		for (p = vals; (p = strchr(p, ',')) != NULL; p++)
+			*p = ' ';
+		on = fwconf_list_has(vals, fwconf_settings_get(&s, k));
+		free(vals);
+	} else
+		on = strcmp(fwconf_settings_get(&s, k), "yes") == 0;
 	fwconf_settings_close(&s);
 	return on;
 }

@@ -794,7 +794,9 @@ print_unit(const struct fwconf_unit *u)
 			printf("\t%-7s = '%s'\n", cmds[i], vals[i]);
 	printf("\tsoft    = %s\n", fwconf_soft_name(u->soft));
 	if (u->enable_file != NULL)
-		printf("\tenable  = '%s.%s'\n", u->enable_file, u->enable_key);
+		printf("\tenable  = '%s.%s%s%s'\n", u->enable_file,
+		    u->enable_key, u->enable_values ? "=" : "",
+		    u->enable_values ? u->enable_values : "");
 	if (u->group != NULL)
 		printf("\tgroup   = '%s'\n", u->group);
 	if (u->secret)
@@ -830,7 +832,9 @@ cmd_units(int argc, char *argv[])
 			printf("%s%s", f ? "," : "", u->files[f].target);
 		printf("\t%s\t", fwconf_soft_name(u->soft));
 		if (u->enable_file != NULL)
-			printf("%s.%s", u->enable_file, u->enable_key);
+			printf("%s.%s%s%s", u->enable_file, u->enable_key,
+			    u->enable_values ? "=" : "", u->enable_values ?
+			    u->enable_values : "");
 		putchar('\n');
 	}
 	fshut(stdout, "stdout");
