@@ -272,6 +272,38 @@ check_port(const struct fwconf_key *k, const char *item, long long *port,
 	return 0;
 }
 
+/*
+ * A host of a hostlist: an IPv4 or IPv6 address, or a domain name, one
+ * label or more ("ntp1", "pool.ntp.org"), in lower case.
+ */
+static int
+check_host(const struct fwconf_key *k, const char *item, char *out,
+    size_t outsz, struct fwconf_err *e)
+{
+	unsigned char a[16];
+	const char *why;
+	char msg[256];
+	size_t i;
+
+	if (valid_ipv4(item, NULL)) {
+		snprintf(out, outsz, "%s", item);
+		return 0;
+	}
+	if (valid_ipv6(item, a)) {
+		format_ipv6(a, out, outsz);
+		return 0;
+	}
+	if ((why = fqdn_error(item)) != NULL) {
+		snprintf(msg, sizeof(msg), "must be a host name like "
+		    "pool.ntp.org or an IPv4 or IPv6 address: %s", why);
+		return bad(e, k, item, msg);
+	}
+	for (i = 0; item[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = (char)tolower((unsigned char)item[i]);
+	out[i] = '\0';
+	return 0;
+}
+
 /* One item of a list, written in normal form to out. */
 static int
 check_item(const struct fwconf_key *k, const char *item, char *out,
@@ -283,6 +315,8 @@ check_item(const struct fwconf_key *k, const char *item, char *out,
 
 	if (k->type == FWCONF_CIDRLIST)
 		return check_cidr(k, item, out, outsz, e);
+	if (k->type == FWCONF_HOSTLIST)
+		return check_host(k, item, out, outsz, e);
 	/* portlist: a port or a range lo-hi */
 	if ((dash = strchr(item, '-')) != NULL &&
 	    (size_t)(dash - item) < sizeof(first)) {
@@ -306,7 +340,7 @@ static char *
 check_list(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 {
 	size_t cap = strlen(v) + 64, len = 0, n, nlen;
-	char *out = malloc(cap), *grown, item[128], norm[128];
+	char *out = malloc(cap), *grown, item[256], norm[256];
 	const char *p = v;
 
 	if (out == NULL) {
@@ -562,7 +596,8 @@ fwconf_validate(const struct fwconf_key *k, const char *v,
 		e->msg[0] = '\0';
 	if (!fwconf_value_ok(v, e, k->name))
 		return NULL;
-	if (k->type == FWCONF_PORTLIST || k->type == FWCONF_CIDRLIST)
+	if (k->type == FWCONF_PORTLIST || k->type == FWCONF_CIDRLIST ||
+	    k->type == FWCONF_HOSTLIST)
 		norm = check_list(k, v, e);
 	else if (*v == '\0')
 		norm = strdup("");
