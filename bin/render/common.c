@@ -28,6 +28,19 @@ render_root_ok(struct fwconf_err *e)
 	return 0;
 }
 
+/* The data directory goes into daemon files as the path of our scripts. */
+int
+render_datadir_ok(struct fwconf_err *e)
+{
+	const char *dir = fwconf_datadir();
+
+	if (*dir != '/' || !fwconf_is_bare(dir))
+		return fwconf_fail(e, FWCONF_REFUSED, "data directory %.80s: "
+		    "a rendered file can only name an absolute one of "
+		    "letters, digits and _.,:/@%%+=-", dir);
+	return 0;
+}
+
 /* A key's value; a key the schema lacks is a bug of the renderer. */
 const char *
 render_get(const struct fwconf_settings *s, const char *key)
@@ -44,4 +57,15 @@ int
 render_yes(const struct fwconf_settings *s, const char *key)
 {
 	return strcmp(render_get(s, key), "yes") == 0;
+}
+
+/*
+ * The next word of a space-separated list value, as the schema writes
+ * lists: *p is moved to its start; its length, 0 at the end.
+ */
+size_t
+render_word(const char **p)
+{
+	*p += strspn(*p, " ");
+	return strcspn(*p, " ");
 }
