@@ -38,34 +38,6 @@ check_hostname(const struct fwconf_settings *s, bool all,
 	return r;
 }
 
-/*
- * fail2ban's sendmail action puts the address into a shell command in
- * double quotes, where $ and ` are not data; the mail syntax allows both.
- */
-static int
-check_fail2ban_mail(const struct fwconf_settings *s, bool all,
-    struct fwconf_err *e)
-{
-	const char *mail = render_get(s, "fail2ban_mail");
-
-	if (!all && !fwconf_settings_changed(s, "fail2ban_mail"))
-		return 0;
-	if (strpbrk(mail, "$`") != NULL)
-		return fwconf_fail(e, FWCONF_REFUSED, "fail2ban_mail=%.80s: "
-		    "fail2ban hands the address to a shell, where $ and ` "
-		    "are not data", mail);
-	return 0;
-}
-
-static int
-check(const struct fwconf_settings *s, bool all, struct fwconf_err *e)
-{
-	if (check_hostname(s, all, e) == -1 ||
-	    check_fail2ban_mail(s, all, e) == -1)
-		return -1;
-	return 0;
-}
-
 static const struct kv_render renders[] = {
 	/* NTP, fail2ban, arpwatch, the Nagios agent, serial console, SMART */
 	{ "chrony", render_chrony_conf },
@@ -84,7 +56,7 @@ static const struct kv_render renders[] = {
 static const struct kv_tool svc = {
 	.schema = "services",
 	.renders = renders,
-	.check = check,
+	.check = check_hostname,
 };
 
 int

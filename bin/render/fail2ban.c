@@ -9,24 +9,31 @@
  * Debian's jail.d/defaults-debian.conf, which turns sshd on.  Bans are
  * nftables rules (the nftables-multiport action: a set per jail in the
  * table inet f2b-table).  With fail2ban_mail, every ban is also mailed
- * there by the sendmail action, which hands the address to a shell in
- * double quotes: fw-svc refuses one with $ or ` (bin/fw-svc.c).
+ * there by the sendmail action.
  *
  * fail2ban's files are Python configparser files, where % starts an
- * interpolation: every value we write goes through put_value, the one
- * place that quotes for that syntax.
+ * interpolation, and the mail address ends up in a shell command of the
+ * sendmail action, inside double quotes, where $ and ` are not data (the
+ * mail syntax allows both): every value we write goes through put_value,
+ * the one place that quotes for these two syntaxes.
  */
 #include <string.h>
 
 #include "render.h"
 
-/* A value for configparser: % is written %%. */
+/*
+ * A value for configparser: % is written %%.  With shell, for a value
+ * that an action puts into a shell command in double quotes, $ ` " and \
+ * also get a backslash, so that the shell reads them as themselves.
+ */
 static void
-put_value(FILE *out, const char *v)
+put_value(FILE *out, const char *v, bool shell)
 {
 	for (; *v != '\0'; v++) {
 		if (*v == '%')
 			putc('%', out);
+		else if (shell && strchr("$`\"\\", *v) != NULL)
+			putc('\\', out);
 		putc(*v, out);
 	}
 }
@@ -35,7 +42,7 @@ static void
 put_path(FILE *out, const char *key, const char *path)
 {
 	fprintf(out, "%s = ", key);
-	put_value(out, fwconf_root());
+	put_value(out, fwconf_root(), false);
 	fprintf(out, "%s\n", path);
 }
 
@@ -85,7 +92,7 @@ render_fail2ban_jails(const struct fwconf_settings *s, FILE *out,
 	    "backend = auto\n");
 	if (*mail != '\0') {
 		fprintf(out, "# Each ban is mailed.\ndestemail = ");
-		put_value(out, mail);
+		put_value(out, mail, true);
 		fprintf(out, "\naction = %%(action_)s\n"
 		    "         sendmail[name=%%(__name__)s, "
 		    "sender=\"%%(sender)s\", dest=\"%%(destemail)s\"]\n");
