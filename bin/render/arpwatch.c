@@ -8,7 +8,8 @@
  * addresses by mail to root and to syslog.  -N: no reports of addresses
  * outside the interface's network; -p: the interface is not put into
  * promiscuous mode (the firewall sees every ARP packet of its network
- * anyway).
+ * anyway); -s: the MTA's sendmail where Debian's policy puts it, not
+ * arpwatch's own default /usr/lib/sendmail.
  */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -62,7 +63,7 @@ render_arpwatch_default(const struct fwconf_settings *s, FILE *out,
 		return -1;
 	render_header(out, "fw-svc render arpwatch", "/etc/mpfw/services");
 	fprintf(out, "# Read by /etc/init.d/arpwatch, which adds -i, -f and "
-	    "-u.\nARGS='-N -p'\nRUNAS='arpwatch'\n");
+	    "-u.\nARGS='-N -p -s /usr/sbin/sendmail'\nRUNAS='arpwatch'\n");
 	if (*name == '\0')
 		fprintf(out, "# arpwatch=no: no interface is watched.\n");
 	else
