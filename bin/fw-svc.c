@@ -45,6 +45,7 @@ static const struct kv_render renders[] = {
 	{ "fail2ban-jails", render_fail2ban_jails },
 	{ "arpwatch", render_arpwatch_default },
 	{ "nrpe", render_nrpe_cfg },
+	{ "nrpe-sudoers", render_nrpe_sudoers },
 	{ "inittab", render_inittab },
 	{ "smartd", render_smartd_conf },
 	{ "smartd-default", render_smartd_default },

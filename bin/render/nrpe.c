@@ -6,8 +6,15 @@
  * commands below, whose names fw-svc(1) lists for the monitoring side.
  * The file is all of the agent's configuration: it includes nothing.
  *
- * NRPE runs a command line with /bin/sh; every word we put there is a
- * validated value or a plain path (render_root_ok, render_datadir_ok).
+ * fw-apply status reads the state of fw-apply, which only root may:
+ * check_apply runs it through sudo, which the second file, a sudoers
+ * drop-in (fw-svc render nrpe-sudoers), allows nagios for exactly that
+ * command line and no other.
+ *
+ * NRPE runs a command line with /bin/sh, with a PATH of its own: the
+ * tools and scripts are named by their full paths, and every word we put
+ * there is a validated value or a plain path (render_root_ok,
+ * render_datadir_ok, render_bindir).
  */
 #include <string.h>
 
@@ -23,23 +30,18 @@ root_opt(FILE *out)
 		fprintf(out, " -R %s", fwconf_root());
 }
 
-static void
-command(FILE *out, const char *name, const char *line)
-{
-	fprintf(out, "command[%s]=%s", name, line);
-}
-
 int
 render_nrpe_cfg(const struct fwconf_settings *s, FILE *out,
     struct fwconf_err *e)
 {
 	const char *from = render_get(s, "nagios_from");
 	const char *tgpro = render_get(s, "tgpro_ip"), *p;
-	const char *dir = fwconf_datadir();
+	const char *dir = fwconf_datadir(), *bin;
 	size_t n;
 	int first = 1;
 
-	if (render_root_ok(e) == -1 || render_datadir_ok(e) == -1)
+	if (render_root_ok(e) == -1 || render_datadir_ok(e) == -1 ||
+	    (bin = render_bindir(e)) == NULL)
 		return -1;
 	render_header(out, "fw-svc render nrpe", "/etc/mpfw/services");
 	fprintf(out, "log_facility=daemon\n"
@@ -66,30 +68,62 @@ render_nrpe_cfg(const struct fwconf_settings *s, FILE *out,
 	    "connection_timeout=300\n"
 	    "\n# The commands: their names are in fw-svc(1).\n");
 
-	command(out, "check_load", PLUGINS "/check_load -r -w 2,1.5,1 "
-	    "-c 4,3,2\n");
-	command(out, "check_disk", PLUGINS "/check_disk -w 20% -c 10% -l "
-	    "-X tmpfs -X devtmpfs -X overlay -X squashfs\n");
-	command(out, "check_apply", dir);
-	fprintf(out, "/check-apply");
+	fprintf(out, "command[check_load]=" PLUGINS "/check_load -r "
+	    "-w 2,1.5,1 -c 4,3,2\n");
+	fprintf(out, "command[check_disk]=" PLUGINS "/check_disk -w 20%% "
+	    "-c 10%% -l -X tmpfs -X devtmpfs -X overlay -X squashfs\n");
+	fprintf(out, "command[check_apply]=/usr/bin/sudo -n %s/check-apply "
+	    "%s/fw-apply", dir, bin);
 	root_opt(out);
-	fprintf(out, "\n");
-	command(out, "check_ups", "fw-ups");
+	fprintf(out, "\ncommand[check_ups]=%s/fw-ups", bin);
 	root_opt(out);
 	fprintf(out, " status -n\n");
 	if (render_yes(s, "disk_temp")) {
-		command(out, "check_disk_temp", "fw-sensors");
+		fprintf(out, "command[check_disk_temp]=%s/fw-sensors", bin);
 		root_opt(out);
 		fprintf(out, " check 'drivetemp-*'\n");
 	}
-	if (render_yes(s, "disk_smart")) {
-		command(out, "check_smart", dir);
-		fprintf(out, "/check-smart %s/var/lib/smartmontools/mpfw\n",
-		    fwconf_root());
+	if (render_yes(s, "disk_smart"))
+		fprintf(out, "command[check_smart]=%s/check-smart "
+		    "%s/var/lib/smartmontools/mpfw\n", dir, fwconf_root());
+	if (*tgpro != '\0')
+		fprintf(out, "command[check_tgpro]=" PLUGINS "/check_ping -H %s "
+		    "-w 500,20%% -c 1000,60%% -p 3\n", tgpro);
+	return 0;
+}
+
+/* sudoers(5): in a command's arguments \ , : = and space are escaped. */
+static void
+put_sudoers(FILE *out, const char *v)
+{
+	for (; *v != '\0'; v++) {
+		if (strchr("\\,:= ", *v) != NULL)
+			putc('\\', out);
+		putc(*v, out);
 	}
-	if (*tgpro != '\0') {
-		command(out, "check_tgpro", PLUGINS "/check_ping -H ");
-		fprintf(out, "%s -w 500,20%% -c 1000,60%% -p 3\n", tgpro);
+}
+
+int
+render_nrpe_sudoers(const struct fwconf_settings *s, FILE *out,
+    struct fwconf_err *e)
+{
+	const char *bin;
+
+	(void)s;
+	if (render_root_ok(e) == -1 || render_datadir_ok(e) == -1 ||
+	    (bin = render_bindir(e)) == NULL)
+		return -1;
+	render_header(out, "fw-svc render nrpe-sudoers", "/etc/mpfw/services");
+	fprintf(out, "# check_apply of the Nagios agent: fw-apply status, "
+	    "this command line only.\nnagios ALL=(root) NOPASSWD: ");
+	put_sudoers(out, fwconf_datadir());
+	fprintf(out, "/check-apply ");
+	put_sudoers(out, bin);
+	fprintf(out, "/fw-apply");
+	if (*fwconf_root() != '\0') {
+		fprintf(out, " -R ");
+		put_sudoers(out, fwconf_root());
 	}
+	fprintf(out, "\n");
 	return 0;
 }

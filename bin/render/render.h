@@ -15,6 +15,7 @@
 void	 render_header(FILE *, const char *command, const char *from);
 int	 render_root_ok(struct fwconf_err *);
 int	 render_datadir_ok(struct fwconf_err *);
+const char *render_bindir(struct fwconf_err *);
 const char *render_get(const struct fwconf_settings *, const char *key);
 int	 render_yes(const struct fwconf_settings *, const char *key);
 size_t	 render_word(const char **list);
@@ -31,8 +32,10 @@ int	 render_fail2ban_jails(const struct fwconf_settings *svc, FILE *,
 /* arpwatch.c: /etc/default/arpwatch, read by Debian's init script */
 int	 render_arpwatch_default(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
-/* nrpe.c: the Nagios agent */
+/* nrpe.c: the Nagios agent, and what sudo allows it */
 int	 render_nrpe_cfg(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+int	 render_nrpe_sudoers(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
 /* inittab.c: the serial console's getty, in init's /etc/inittab */
 int	 render_inittab(const struct fwconf_settings *svc, FILE *,
