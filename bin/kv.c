@@ -647,6 +647,14 @@ cmd_passwd(int argc, char *argv[])
 	explicit_bzero(secret, sizeof(secret));
 	if (norm == NULL)
 		die(&e);
+	if (tool->keep_secret != NULL) {
+		char *kept = tool->keep_secret(k, norm, &e);
+
+		explicit_bzero(norm, strlen(norm));
+		free(norm);
+		if ((norm = kept) == NULL)
+			die(&e);
+	}
 	lock = lock_for_writing();
 	kv_open(&s);
 	if (fwconf_secret_set(&s, k, norm, &e) == -1 ||

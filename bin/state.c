@@ -40,7 +40,10 @@ state_init(struct fwconf_err *e)
 	if (state_dir(dir, sizeof(dir), "") == -1 ||
 	    state_dir(path, sizeof(path), "salt") == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
-	if (fwconf_mkdirs(dir, 0700, e) == -1)
+	/* Only the state is root's alone: /var and /var/lib stay 0755,
+	 * or daemons that drop their privileges cannot reach /var/log. */
+	if (fwconf_mkdirs_parent(dir, e) == -1 || fwconf_mkdirs(dir, 0700, e) ==
+	    -1)
 		return -1;
 	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) == -1)
 		return -1;

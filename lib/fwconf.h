@@ -67,6 +67,7 @@ enum fwconf_type {
 	FWCONF_IPV4, FWCONF_IPV6, FWCONF_IP, FWCONF_CIDR, FWCONF_CIDRLIST,
 	FWCONF_HOSTNAME, FWCONF_FQDN, FWCONF_EMAIL, FWCONF_URL,
 	FWCONF_STRING, FWCONF_SECRET,
+	FWCONF_HOST,		/* an address, or a domain name */
 	FWCONF_HOSTLIST		/* host names and addresses */
 };
 

@@ -272,35 +272,22 @@ check_port(const struct fwconf_key *k, const char *item, long long *port,
 	return 0;
 }
 
-/*
- * A host of a hostlist: an IPv4 or IPv6 address, or a domain name, one
- * label or more ("ntp1", "pool.ntp.org"), in lower case.
- */
+static char *check_scalar(const struct fwconf_key *, const char *,
+	    struct fwconf_err *);
+
+/* A host of a hostlist: what a key of type host takes, in its form. */
 static int
 check_host(const struct fwconf_key *k, const char *item, char *out,
     size_t outsz, struct fwconf_err *e)
 {
-	unsigned char a[16];
-	const char *why;
-	char msg[256];
-	size_t i;
+	struct fwconf_key as_host = *k;
+	char *norm;
 
-	if (valid_ipv4(item, NULL)) {
-		snprintf(out, outsz, "%s", item);
-		return 0;
-	}
-	if (valid_ipv6(item, a)) {
-		format_ipv6(a, out, outsz);
-		return 0;
-	}
-	if ((why = fqdn_error(item)) != NULL) {
-		snprintf(msg, sizeof(msg), "must be a host name like "
-		    "pool.ntp.org or an IPv4 or IPv6 address: %s", why);
-		return bad(e, k, item, msg);
-	}
-	for (i = 0; item[i] != '\0' && i + 1 < outsz; i++)
-		out[i] = (char)tolower((unsigned char)item[i]);
-	out[i] = '\0';
+	as_host.type = FWCONF_HOST;
+	if ((norm = check_scalar(&as_host, item, e)) == NULL)
+		return -1;
+	snprintf(out, outsz, "%s", norm);
+	free(norm);
 	return 0;
 }
 
@@ -554,6 +541,21 @@ check_scalar(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 			return NULL;
 		}
 		return lower_dup(v);
+	case FWCONF_HOST: {
+		/* An address in its normal form, else a domain name. */
+		struct fwconf_key as_ip = *k;
+		char *norm;
+
+		as_ip.type = FWCONF_IP;
+		if ((norm = check_scalar(&as_ip, v, e)) != NULL)
+			return norm;
+		if (strspn(v, "0123456789.") != strlen(v) &&
+		    (reason = fqdn_error(v)) == NULL)
+			return lower_dup(v);
+		bad(e, k, v, "must be a host name like update.example.com or "
+		    "an IPv4 or IPv6 address");
+		return NULL;
+	}
 	case FWCONF_EMAIL:
 		if ((reason = email_error(k, v)) != NULL) {
 			snprintf(why, sizeof(why), "must be a mail address like "

@@ -4,7 +4,7 @@
 # its watcher; crashes and exit statuses; secrets; the port rule; small
 # things users trip on.
 . ./lib.sh
-plan 27
+plan 26
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
@@ -180,9 +180,10 @@ check 'a secrets file and directory of another user are made root'"'"'s, 0600/07
 check 'no generation keeps a secret; a rollback keeps the current one' '
 	fw-apply && g=$(fw-apply log -n 1 | cut -f1 | cut -d. -f2) &&
 	printf "correct horse\n" | fw-svc passwd mysql_root_password && fw-apply &&
-	! grep -rq "hunter2\|correct horse" "$FW_ROOT/var/lib/mpfw" &&
-	fw-apply rollback "$g" 2>/dev/null &&
-	has "$settings/secrets/services" "correct horse"'
+	cp "$settings/secrets/services" secret.now &&
+	h=$(sed -n "s/^mysql_root_password=.\(.*\).\$/\1/p" secret.now) &&
+	test -n "$h" && ! grep -rqF "$h" "$FW_ROOT/var/lib/mpfw" &&
+	fw-apply rollback "$g" 2>/dev/null && same secret.now "$settings/secrets/services"'
 
 check 'changes says a secret changed, never its value' '
 	printf "battery staple\n" | fw-svc passwd mysql_root_password &&

@@ -51,6 +51,8 @@ check 'the pairs are all keys, each off its default' '
 		test "$(fw-svc describe $k | sed -n "s/^default	//p")" != "$v" || exit 1
 	done <"$tmp/pairs"'
 
+# userif=yes needs mail=yes, whichever writer comes first.
+fw-svc set mail=yes
 pids=
 while IFS== read -r k v; do
 	fw-svc set "$k=$v" 2>>"$tmp/errors" & pids="$pids $!"

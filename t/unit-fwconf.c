@@ -208,6 +208,15 @@ test_validators(void)
 	expect(&k, "a23456789012345678901234567890123456789012345678901234567890"
 	    "1234", NULL);
 
+	/* host: an address in its normal form, else a domain name */
+	k.type = FWCONF_HOST;
+	expect(&k, "192.0.2.7", "192.0.2.7");
+	expect(&k, "2001:DB8:0:0::1", "2001:db8::1");
+	expect(&k, "Support.Example.COM", "support.example.com");
+	expect(&k, "192.168.1", NULL);
+	expect(&k, "256.1.1.1", NULL);
+	expect(&k, "a b", NULL);
+
 	k.type = FWCONF_FQDN;
 	expect(&k, "Example.COM", "example.com");
 	expect(&k, "localdomain", "localdomain");

@@ -15,18 +15,19 @@
 static void
 allow(const struct fwconf_settings *s, const char *key, FILE *out)
 {
-	const char *p = render_get(s, key);
+	const char *list = render_get(s, key), *w;
 	size_t n;
 
-	for (; (n = render_word(&p)) > 0; p += n)
-		fprintf(out, "allow %.*s\n", (int)n, p);
+	while ((w = render_word(&list, &n)) != NULL)
+		fprintf(out, "allow %.*s\n", (int)n, w);
 }
 
 int
 render_chrony_conf(const struct fwconf_settings *s, FILE *out,
     struct fwconf_err *e)
 {
-	const char *root = fwconf_root(), *p = render_get(s, "ntp_servers");
+	const char *root = fwconf_root(), *list = render_get(s, "ntp_servers");
+	const char *w;
 	unsigned char addr[16];
 	char host[256];
 	size_t n;
@@ -36,8 +37,8 @@ render_chrony_conf(const struct fwconf_settings *s, FILE *out,
 	render_header(out, "fw-svc render chrony", "/etc/mpfw/services");
 	fprintf(out, "# Where the firewall takes the time from: a name may "
 	    "stand for a pool.\n");
-	for (; (n = render_word(&p)) > 0; p += n) {
-		snprintf(host, sizeof(host), "%.*s", (int)n, p);
+	while ((w = render_word(&list, &n)) != NULL) {
+		snprintf(host, sizeof(host), "%.*s", (int)n, w);
 		fprintf(out, "%s %s iburst\n",
 		    inet_pton(AF_INET, host, addr) == 1 ||
 		    inet_pton(AF_INET6, host, addr) == 1 ? "server" : "pool",

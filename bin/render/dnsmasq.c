@@ -6,6 +6,40 @@
 #include "render.h"
 
 /*
+ * fw-proxy's automatic proxy configuration (auto_proxy): the URL of the
+ * PAC file as DHCP option 252, and the name wpad in the local domain for
+ * the clients that look for it in the DNS.  The proxy's settings are read
+ * here, so the dnsmasq unit names proxy among its inputs.
+ */
+static int
+render_dnsmasq_wpad(const char *domain, const char *lan_ip, FILE *out,
+    struct fwconf_err *e)
+{
+	static const char *const keys[] = { "auto_proxy",
+	    "auto_proxy_http_port" };
+	struct fwconf_settings p;
+	char url[128];
+	const char *bad;
+	size_t i;
+	int r = 0;
+
+	if (fwconf_settings_open(&p, fwconf_schema_builtin("proxy"), e) == -1)
+		return -1;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && r == 0; i++)
+		if ((bad = fwconf_settings_invalid(&p,
+		    fwconf_key_find(p.schema, keys[i]))) != NULL)
+			r = fwconf_fail(e, FWCONF_REFUSED, "proxy: %s", bad);
+	if (r == 0 && render_yes(&p, "auto_proxy")) {
+		render_pac_url(url, sizeof(url), lan_ip,
+		    render_get(&p, "auto_proxy_http_port"));
+		fprintf(out, "dhcp-option=252,\"%s\"\n", url);
+		fprintf(out, "host-record=wpad.%s,wpad,%s\n", domain, lan_ip);
+	}
+	fwconf_settings_close(&p);
+	return r;
+}
+
+/*
  * With dns_txt=no, filter-rr drops TXT records from forwarded answers;
  * the query is still forwarded and answered NOERROR with no records.
  */
@@ -27,7 +61,7 @@ render_dnsmasq_conf(const struct fwconf_settings *s, FILE *out,
 	fprintf(out, "addn-hosts=%s%s\n", fwconf_root(), DNSMASQ_HOSTS);
 	if (!render_yes(s, "dns_txt"))
 		fprintf(out, "filter-rr=TXT\n");
-	return 0;
+	return render_dnsmasq_wpad(domain, render_get(s, "lan_ip"), out, e);
 }
 
 /*

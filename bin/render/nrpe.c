@@ -35,7 +35,7 @@ render_nrpe_cfg(const struct fwconf_settings *s, FILE *out,
     struct fwconf_err *e)
 {
 	const char *from = render_get(s, "nagios_from");
-	const char *tgpro = render_get(s, "tgpro_ip"), *p;
+	const char *tgpro = render_get(s, "tgpro_ip"), *p, *w;
 	const char *dir = fwconf_datadir(), *bin;
 	size_t n;
 	int first = 1;
@@ -58,8 +58,8 @@ render_nrpe_cfg(const struct fwconf_settings *s, FILE *out,
 		    "itself.\nallowed_hosts=127.0.0.1\n");
 	else {
 		fprintf(out, "allowed_hosts=");
-		for (p = from; (n = render_word(&p)) > 0; p += n, first = 0)
-			fprintf(out, "%s%.*s", first ? "" : ",", (int)n, p);
+		for (p = from; (w = render_word(&p, &n)) != NULL; first = 0)
+			fprintf(out, "%s%.*s", first ? "" : ",", (int)n, w);
 		fprintf(out, "\n");
 	}
 	fprintf(out, "dont_blame_nrpe=0\n"

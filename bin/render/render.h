@@ -13,12 +13,14 @@
 
 /* common.c */
 void	 render_header(FILE *, const char *command, const char *from);
+void	 render_header_as(FILE *, const char *comment, const char *command,
+	    const char *from);
 int	 render_root_ok(struct fwconf_err *);
 int	 render_datadir_ok(struct fwconf_err *);
 const char *render_bindir(struct fwconf_err *);
 const char *render_get(const struct fwconf_settings *, const char *key);
 int	 render_yes(const struct fwconf_settings *, const char *key);
-size_t	 render_word(const char **list);
+const char *render_word(const char **list, size_t *len);
 
 /* NTP, fail2ban, arpwatch, the Nagios agent, the serial console, SMART */
 /* chrony.c */
@@ -64,5 +66,108 @@ void	 render_modules_load(const struct fwconf_table *, FILE *);
 /* sshd.c */
 int	 render_sshd_config(const struct fwconf_settings *svc, FILE *,
 	    struct fwconf_err *);
+/*
+ * The authorized keys of fw-maint's maintenance account: every support
+ * key with the window and the sources as its options.  sshd_config's
+ * Match block for the account names this file.
+ */
+#define MAINT_KEYS "/etc/ssh/mpfw-maint.keys"
+struct sshd_maint {
+	const char *expiry;	/* "20261126153000Z", or NULL: closed */
+	const char *from;	/* patterns, comma-separated; "" for any */
+};
+void	 render_sshd_maint_head(const struct sshd_maint *, FILE *);
+/* key: "TYPE BASE64[ COMMENT]", checked with ssh-keygen -l. */
+void	 render_sshd_maint_key(const struct sshd_maint *, const char *key,
+	    FILE *);
+
+/* ssh.c: the ssh client's files of the outgoing maintenance tunnel */
+#define TUNNEL_HOST	"mpfw-support"	/* its Host in the ssh_config */
+#define TUNNEL_KEY	"/etc/ssh/mpfw_tunnel_key"
+#define TUNNEL_CONFIG	"/etc/ssh/mpfw-tunnel.conf"
+#define TUNNEL_KNOWN	"/etc/ssh/mpfw-tunnel.known_hosts"
+#define TUNNEL_UNTIL	"/etc/ssh/mpfw-tunnel.until"
+struct ssh_tunnel {
+	int	 on;			/* maint_tunnel; off, nothing is used */
+	const char *host, *port, *user;	/* the support server */
+	const char *remote_port;	/* there, on its loopback */
+	const char *maint_port;		/* here: fw-svc's ssh_maint_port */
+	const char *hostkey;		/* "TYPE BASE64", checked */
+	long long until;		/* the window's end, 0: closed */
+};
+/* A path for OpenSSH's files, whose %-tokens it would expand. */
+void	 render_openssh_path(FILE *, const char *root, const char *path);
+int	 render_ssh_tunnel_config(const struct ssh_tunnel *, FILE *,
+	    struct fwconf_err *);
+int	 render_ssh_tunnel_known_hosts(const struct ssh_tunnel *, FILE *,
+	    struct fwconf_err *);
+int	 render_ssh_tunnel_until(const struct ssh_tunnel *, FILE *,
+	    struct fwconf_err *);
+
+/* cron.c: the daily update check of fw-maint */
+int	 render_cron_update(const struct fwconf_settings *maint, FILE *,
+	    struct fwconf_err *);
+
+/* dovecot.c: IMAP, POP3 and ManageSieve */
+int	 render_dovecot_conf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
+/* vsftpd.c: the FTP server, its PAM service and the upload account */
+#define FTP_DIR "/srv/ftp"
+#define FTP_ACCOUNT "ftpupload"
+int	 render_vsftpd_conf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+int	 render_vsftpd_pam(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+int	 render_ftpupload(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
+/* ngircd.c */
+int	 render_ngircd_conf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+
+/* mariadb.c: the server's options and the root password */
+int	 render_mariadb_cnf(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+int	 render_mariadb_root(const struct fwconf_settings *svc, FILE *,
+	    struct fwconf_err *);
+/* '*' and the upper-case hex of SHA1(SHA1(pw)): 42 bytes and a NUL. */
+#define MARIADB_HASH_SIZE 42
+void	 mariadb_native_hash(const char *pw, char out[MARIADB_HASH_SIZE]);
+bool	 is_native_hash(const char *);
+/*
+ * The proxies' files (fw-proxy render NAME).  Each takes the proxy
+ * settings and fw-svc's, for the firewall's name, address and networks.
+ */
+/* lighttpd.c: the web server of the PAC file */
+int	 render_lighttpd_wpad(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* nftables.c: the redirects of the transparent proxies, a table of its own */
+#define NFT_PROXY_TABLE "mpfw_proxy"
+int	 render_nft_proxy(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* pac.c: the proxy auto-configuration file, and where it is offered */
+#define PAC_DOCROOT "/var/www/mpfw-wpad"
+int	 render_pac(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+void	 render_pac_url(char *buf, size_t size, const char *lan_ip,
+	    const char *port);
+/* An item of auto_proxy_except: what it is, or why it is refused. */
+enum pac_except { PAC_HOST, PAC_DOMAIN, PAC_ADDRESS, PAC_NETWORK };
+int	 pac_except_parse(const char *item, enum pac_except *,
+	    unsigned int *addr, unsigned int *mask, const char **why);
+/* auto_proxy_except as a whole: every item valid, none covering another. */
+int	 pac_except_check(const char *list, struct fwconf_err *);
+
+/* squid.c: squid.conf of the instance squid or squid3 */
+int	 render_squid_conf(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, const char *instance, FILE *,
+	    struct fwconf_err *);
+/* A request or reply header name Squid can be told of, or why not. */
+const char *squid_header_refused(const char *name, size_t len);
+/* Can the Squid quoting helper write this value? NULL, or why not. */
+const char *squid_value_refused(const char *value);
 
 #endif
