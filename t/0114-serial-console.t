@@ -64,6 +64,7 @@ getty_on() {
 	return 1
 }
 inittab=$FW_ROOT/etc/inittab
+fw-svc set lan_ip=127.0.0.1
 
 check 'serial_console=off: init'"'"'s table has no getty on a serial port' '
 	fw-apply && test -s "$inittab" && ! grep -q ttyS "$inittab" &&
