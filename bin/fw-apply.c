@@ -613,6 +613,8 @@ cmd_status(int argc, char *argv[])
 
 	(void)argc;
 	(void)argv;
+	/* Stages are swept by their owners' locks: safe without ours. */
+	sweep_stages();
 	bad = status_settle();
 	if (settle_expired() != 0)
 		bad = true;
