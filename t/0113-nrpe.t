@@ -147,13 +147,11 @@ check 'check_tgpro: only with tgpro_ip; OK when it answers, CRITICAL when not' '
 	fw-svc set tgpro_ip=127.0.0.5 && fw-apply && says 0 "^PING OK" check_tgpro &&
 	fw-svc set tgpro_ip=10.66.0.9 && fw-apply && ! ask check_tgpro >/dev/null'
 
-if [ -x "$top/bin/fw-ups" ]; then
-	check 'check_ups runs fw-ups status as a plugin' '
-		st=0; ask check_ups >out 2>&1 || st=$?
-		test $st -le 3 && has out "UPS" && ! grep -q "NRPE: Unable" out'
-else
-	skip 'check_ups: no bin/fw-ups in this tree yet'
-fi
+check 'check_ups: only with a UPS (fw-ups mode); it runs fw-ups status -n' '
+	says 3 "Command .check_ups. not defined" check_ups &&
+	echo pw | fw-ups passwd master_password &&
+	fw-ups set mode=slave master=myups@127.0.0.1:1 master_user=mon && fw-apply &&
+	says 3 "^UPS UNKNOWN - 127.0.0.1 port 1: Connection refused" check_ups'
 
 check 'disk_temp=no and disk_smart=no take their commands away' '
 	fw-svc set disk_temp=no disk_smart=no && fw-apply &&

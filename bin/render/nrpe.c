@@ -30,6 +30,33 @@ root_opt(FILE *out)
 		fprintf(out, " -R %s", fwconf_root());
 }
 
+/*
+ * Whether fw-ups has a UPS to ask (mode master or slave): only then has
+ * the agent check_ups.  fw-ups's settings are an input of the unit.
+ */
+static int
+ups_on(bool *on, struct fwconf_err *e)
+{
+	const struct fwconf_schema *schema = fwconf_schema_builtin("ups");
+	const struct fwconf_key *k;
+	struct fwconf_settings u;
+
+	*on = false;
+	if (schema == NULL || (k = fwconf_key_find(schema, "mode")) == NULL)
+		return 0;
+	if (fwconf_settings_open(&u, schema, e) == -1)
+		return -1;
+	if (fwconf_settings_invalid(&u, k) != NULL) {
+		fwconf_fail(e, FWCONF_REFUSED, "%s",
+		    fwconf_settings_invalid(&u, k));
+		fwconf_settings_close(&u);
+		return -1;
+	}
+	*on = strcmp(fwconf_settings_get(&u, k), "none") != 0;
+	fwconf_settings_close(&u);
+	return 0;
+}
+
 int
 render_nrpe_cfg(const struct fwconf_settings *s, FILE *out,
     struct fwconf_err *e)
@@ -39,11 +66,13 @@ render_nrpe_cfg(const struct fwconf_settings *s, FILE *out,
 	const char *dir = fwconf_datadir(), *bin;
 	size_t n;
 	int first = 1;
+	bool ups;
 
 	if (render_root_ok(e) == -1 || render_datadir_ok(e) == -1 ||
-	    (bin = render_bindir(e)) == NULL)
+	    (bin = render_bindir(e)) == NULL || ups_on(&ups, e) == -1)
 		return -1;
-	render_header(out, "fw-svc render nrpe", "/etc/mpfw/services");
+	render_header(out, "fw-svc render nrpe",
+	    "/etc/mpfw/services and /etc/mpfw/ups");
 	fprintf(out, "log_facility=daemon\n"
 	    "debug=0\n"
 	    "pid_file=%s/run/nagios/nrpe.pid\n"
@@ -75,9 +104,12 @@ render_nrpe_cfg(const struct fwconf_settings *s, FILE *out,
 	fprintf(out, "command[check_apply]=/usr/bin/sudo -n %s/check-apply "
 	    "%s/fw-apply", dir, bin);
 	root_opt(out);
-	fprintf(out, "\ncommand[check_ups]=%s/fw-ups", bin);
-	root_opt(out);
-	fprintf(out, " status -n\n");
+	fprintf(out, "\n");
+	if (ups) {
+		fprintf(out, "command[check_ups]=%s/fw-ups", bin);
+		root_opt(out);
+		fprintf(out, " status -n\n");
+	}
 	if (render_yes(s, "disk_temp")) {
 		fprintf(out, "command[check_disk_temp]=%s/fw-sensors", bin);
 		root_opt(out);
