@@ -49,6 +49,16 @@ static const struct kv_render renders[] = {
 	{ "ngircd", render_ngircd_conf },
 	{ "mariadb", render_mariadb_cnf },
 	{ "mariadb-root", render_mariadb_root },
+	/* NTP, fail2ban, arpwatch, the Nagios agent, serial console, SMART */
+	{ "chrony", render_chrony_conf },
+	{ "fail2ban", render_fail2ban_local },
+	{ "fail2ban-jails", render_fail2ban_jails },
+	{ "arpwatch", render_arpwatch_default },
+	{ "nrpe", render_nrpe_cfg },
+	{ "nrpe-sudoers", render_nrpe_sudoers },
+	{ "inittab", render_inittab },
+	{ "smartd", render_smartd_conf },
+	{ "smartd-default", render_smartd_default },
 	{ NULL, NULL }
 };
 

@@ -67,7 +67,8 @@ enum fwconf_type {
 	FWCONF_IPV4, FWCONF_IPV6, FWCONF_IP, FWCONF_CIDR, FWCONF_CIDRLIST,
 	FWCONF_HOSTNAME, FWCONF_FQDN, FWCONF_EMAIL, FWCONF_URL,
 	FWCONF_STRING, FWCONF_SECRET,
-	FWCONF_HOST		/* an address, or a domain name */
+	FWCONF_HOST,		/* an address, or a domain name */
+	FWCONF_HOSTLIST		/* host names and addresses */
 };
 
 struct fwconf_key {
@@ -91,7 +92,8 @@ struct fwconf_key {
 enum fwconf_rule_kind {
 	FWCONF_RULE_LESS,	/* int a must be below int b */
 	FWCONF_RULE_REQUIRES,	/* bool a = yes needs bool b = yes */
-	FWCONF_RULE_DIFFER	/* a and b, of one type, must differ */
+	FWCONF_RULE_DIFFER,	/* a and b, of one type, must differ */
+	FWCONF_RULE_NONEMPTY	/* bool a = yes needs b not empty */
 };
 
 struct fwconf_rule {

@@ -272,6 +272,25 @@ check_port(const struct fwconf_key *k, const char *item, long long *port,
 	return 0;
 }
 
+static char *check_scalar(const struct fwconf_key *, const char *,
+	    struct fwconf_err *);
+
+/* A host of a hostlist: what a key of type host takes, in its form. */
+static int
+check_host(const struct fwconf_key *k, const char *item, char *out,
+    size_t outsz, struct fwconf_err *e)
+{
+	struct fwconf_key as_host = *k;
+	char *norm;
+
+	as_host.type = FWCONF_HOST;
+	if ((norm = check_scalar(&as_host, item, e)) == NULL)
+		return -1;
+	snprintf(out, outsz, "%s", norm);
+	free(norm);
+	return 0;
+}
+
 /* One item of a list, written in normal form to out. */
 static int
 check_item(const struct fwconf_key *k, const char *item, char *out,
@@ -283,6 +302,8 @@ check_item(const struct fwconf_key *k, const char *item, char *out,
 
 	if (k->type == FWCONF_CIDRLIST)
 		return check_cidr(k, item, out, outsz, e);
+	if (k->type == FWCONF_HOSTLIST)
+		return check_host(k, item, out, outsz, e);
 	/* portlist: a port or a range lo-hi */
 	if ((dash = strchr(item, '-')) != NULL &&
 	    (size_t)(dash - item) < sizeof(first)) {
@@ -306,7 +327,7 @@ static char *
 check_list(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 {
 	size_t cap = strlen(v) + 64, len = 0, n, nlen;
-	char *out = malloc(cap), *grown, item[128], norm[128];
+	char *out = malloc(cap), *grown, item[256], norm[256];
 	const char *p = v;
 
 	if (out == NULL) {
@@ -577,7 +598,8 @@ fwconf_validate(const struct fwconf_key *k, const char *v,
 		e->msg[0] = '\0';
 	if (!fwconf_value_ok(v, e, k->name))
 		return NULL;
-	if (k->type == FWCONF_PORTLIST || k->type == FWCONF_CIDRLIST)
+	if (k->type == FWCONF_PORTLIST || k->type == FWCONF_CIDRLIST ||
+	    k->type == FWCONF_HOSTLIST)
 		norm = check_list(k, v, e);
 	else if (*v == '\0')
 		norm = strdup("");

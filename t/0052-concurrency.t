@@ -44,6 +44,8 @@ disk_temp_warn=40
 disk_temp_crit=70
 tgpro_ip=10.0.0.99
 X
+# nagios=yes needs nagios_from, whichever writer comes first.
+fw-svc set nagios_from=10.9.0.0/24
 check 'the pairs are all keys, each off its default' '
 	while IFS== read -r k v; do
 		test "$(fw-svc describe $k | sed -n "s/^default	//p")" != "$v" || exit 1

@@ -180,6 +180,27 @@ test_validators(void)
 	expect(&k, " ", NULL);
 	expect(&k, "192.168.1.0/24 192.168.1.0/24", NULL);
 
+	k.type = FWCONF_HOSTLIST;
+	expect(&k, "2.Debian.pool.NTP.org, 192.0.2.1 FD00:0::1 ntp1",
+	    "2.debian.pool.ntp.org 192.0.2.1 fd00::1 ntp1");
+	expect(&k, "pool.ntp.org POOL.ntp.org", NULL);
+	expect(&k, "192.168.1.0/24", NULL);
+	expect(&k, "300.1.1.1", NULL);
+	expect(&k, "ntp_1.example.com", NULL);
+	expect(&k, "-ntp.example.com", NULL);
+	expect(&k, "pool.ntp.org;reboot", NULL);
+	memset(addr, 'a', 250);
+	memcpy(addr + 250, ".de", 4);
+	for (i = 60; i < 250; i += 61)
+		addr[i] = '.';
+	expect(&k, addr, addr);
+	norm = fwconf_validate(&k, "ntp.example.com 10.0.0.999", &e);
+	ok(norm == NULL && strstr(e.msg, "k=10.0.0.999: must be a "
+	    "host name") != NULL, "hostlist: a bad item is named: %s", e.msg);
+	free(norm);
+	is(fwconf_type_name(FWCONF_HOSTLIST), "hostlist",
+	    "the hostlist type is called so");
+
 	k.type = FWCONF_HOSTNAME;
 	expect(&k, "Printer-2", "printer-2");
 	expect(&k, "-printer", NULL);
@@ -398,6 +419,28 @@ test_schema(void)
 	fwconf_schema_free(s);
 	k = fwconf_key_find(built, "fail2ban_mail");
 	ok(k != NULL && k->local, "fail2ban_mail takes local addresses");
+	s = fwconf_schema_parse("key a { type = bool default = no "
+	    "label = \"\" help = \"\" } key b { type = cidrlist empty = true "
+	    "default = \"\" label = \"\" help = \"\" } "
+	    "rule { kind = nonempty keys = {a, b} }",
+	    "t", &e);
+	ok(s != NULL && s->nrules == 1 &&
+	    s->rules[0].kind == FWCONF_RULE_NONEMPTY,
+	    "a nonempty rule loads%s%s", s ? "" : ": ", s ? "" : e.msg);
+	fwconf_schema_free(s);
+	s = fwconf_schema_parse("key a { type = bool default = no "
+	    "label = \"\" help = \"\" } key b { type = cidrlist "
+	    "default = 10.0.0.0/8 label = \"\" help = \"\" } "
+	    "rule { kind = nonempty keys = {a, b} }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "a key that may be empty") != NULL,
+	    "a nonempty rule on a key that is never empty is refused: %s",
+	    e.msg);
+	s = fwconf_schema_parse("key a { type = port default = 1 "
+	    "label = \"\" help = \"\" } key b { type = cidrlist empty = true "
+	    "default = \"\" label = \"\" help = \"\" } "
+	    "rule { kind = nonempty keys = {a, b} }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "needs a bool key") != NULL,
+	    "a nonempty rule on a key that is no bool is refused: %s", e.msg);
 }
 
 static void
@@ -423,6 +466,18 @@ test_rules(const char *dir)
 	    "judged on the result when both change");
 	ok(s.nchanges == 2 && !s.file.exists, "nothing is written before "
 	    "fwconf_settings_write");
+	fwconf_settings_close(&s);
+
+	ok(fwconf_settings_open(&s, schema, &e) == 0 &&
+	    fwconf_settings_set(&s, fwconf_key_find(schema, "nagios"), "yes",
+	    &e) == 0 && fwconf_settings_check_rules(&s, true, &e) == -1 &&
+	    strcmp(e.msg, "nagios=yes: needs nagios_from, which is empty")
+	    == 0, "nagios=yes without nagios_from is refused, naming both: %s",
+	    e.msg);
+	ok(fwconf_settings_set(&s, fwconf_key_find(schema, "nagios_from"),
+	    "192.0.2.10/32", &e) == 0 &&
+	    fwconf_settings_check_rules(&s, true, &e) == 0,
+	    "and taken with a monitoring server");
 	fwconf_settings_close(&s);
 }
 

@@ -1,6 +1,8 @@
 /* common.c: what every renderer shares. */
 #include <err.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "render.h"
 
@@ -34,6 +36,47 @@ render_root_ok(struct fwconf_err *e)
 		    "file can only name a root of letters, digits and "
 		    "_.,:/@%%+=-", root);
 	return 0;
+}
+
+/* The data directory goes into daemon files as the path of our scripts. */
+int
+render_datadir_ok(struct fwconf_err *e)
+{
+	const char *dir = fwconf_datadir();
+
+	if (*dir != '/' || !fwconf_is_bare(dir))
+		return fwconf_fail(e, FWCONF_REFUSED, "data directory %.80s: "
+		    "a rendered file can only name an absolute one of "
+		    "letters, digits and _.,:/@%%+=-", dir);
+	return 0;
+}
+
+/*
+ * The directory of the running tool, where the other tools are too: a
+ * daemon that runs them (the Nagios agent) gets their full paths, as it
+ * runs its commands with a PATH of its own.  NULL and e filled on failure.
+ */
+const char *
+render_bindir(struct fwconf_err *e)
+{
+	static char dir[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if ((n = readlink("/proc/self/exe", dir, sizeof(dir) - 1)) == -1) {
+		fwconf_fail_errno(e, "/proc/self/exe");
+		return NULL;
+	}
+	dir[n] = '\0';
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (*dir != '/' || !fwconf_is_bare(dir)) {
+		fwconf_fail(e, FWCONF_REFUSED, "%.80s: a rendered file can only "
+		    "name tools in a directory of letters, digits and "
+		    "_.,:/@%%+=-", dir);
+		return NULL;
+	}
+	return dir;
 }
 
 /* A key's value; a key the schema lacks is a bug of the renderer. */
