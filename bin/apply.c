@@ -1142,6 +1142,10 @@ run_apply(struct apply *a)
 	for (i = 0; i < a->njobs; i++) {
 		struct job *j = &a->jobs[i];
 
+		/* At boot no daemon runs yet: each reads its file when it
+		 * starts, and a reload now would fail and undo the rollback. */
+		if (a->quiet_daemons)
+			continue;
 		if (a->verbose && j->action != ACT_NONE)
 			printf("%s\t%s\n", j->u->name, action_names[j->action]);
 		if ((r = run_action(j->u, j->action, SAY_ALL)) != 0) {

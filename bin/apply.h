@@ -43,6 +43,7 @@ struct apply {
 	char	 stage[PATH_MAX];
 	int	 stage_lock;
 	bool	 full, dry, verbose;
+	bool	 quiet_daemons;		/* at boot: files only, no command */
 	long	 confirm_secs;
 	const char *comment;
 	char	 how[64];

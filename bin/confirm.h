@@ -13,6 +13,7 @@
 
 #include "fwconf.h"
 
+const char *boot_id(void);
 int	 confirm_write(long secs, long gen, pid_t watcher, struct fwconf_err *);
 int	 confirm_set_watcher(pid_t, struct fwconf_err *);
 void	 confirm_remove(void);

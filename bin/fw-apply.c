@@ -98,7 +98,10 @@ expire_locked(bool at_boot)
 		confirm_remove();
 		return 0;
 	}
-	if (!at_boot && (long long)time(NULL) < c.deadline) {
+	/* boot rolls back what a reboot cut short; by hand, in the same
+	 * boot, it waits for the deadline like any other command. */
+	if ((!at_boot || (c.boot[0] != '\0' && strcmp(c.boot, boot_id()) ==
+	    0)) && (long long)time(NULL) < c.deadline) {
 		gen_free(&cur);
 		return 0;
 	}
@@ -107,6 +110,7 @@ expire_locked(bool at_boot)
 		say_error(&e);
 	snprintf(how, sizeof(how), "unconfirmed rollback of gen.%ld%s", n,
 	    at_boot ? " at boot" : "");
+	a.quiet_daemons = at_boot;
 	r = rollback_to(n - 1, how, true, true);
 	confirm_remove();
 	if (r == 0 && unconfirmed_note(n, keep_said(), &e) == -1)

@@ -326,6 +326,7 @@ struct fwconf_confirm {
 	long long deadline;
 	char	 generation[64];
 	long	 watcher;	/* its pid, 0 if not started */
+	char	 boot[40];	/* the boot it was made in, or "" */
 };
 
 int	 fwconf_confirm_read(struct fwconf_confirm *, struct fwconf_err *);

@@ -323,11 +323,15 @@ check 'with confirm the apply stays' '
 	sleep 2.5 && test "$(q kept)" = 192.168.1.98 &&
 	fw-dns list kept | grep -q kept && fails 1 fw-apply confirm'
 
-check 'fw-apply boot rolls back an apply that was never confirmed' '
+check 'fw-apply boot after a reboot rolls back an apply never confirmed, files only' '
 	fw-dns add reboot 192.168.1.97 && fw-apply -c 60 &&
 	kill "$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm")" &&
 	test "$(q reboot)" = 192.168.1.97 &&
-	fw-apply boot && test -z "$(q reboot)" && ! fw-dns list | grep -q ^reboot &&
+	fw-apply boot && test -e "$FW_ROOT/var/lib/mpfw/confirm" &&
+	FW_BOOT_ID=after-a-reboot fw-apply boot &&
+	! grep -q reboot "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
+	"$tmp/dnsmasqctl" reload && test -z "$(q reboot)" &&
+	! fw-dns list | grep -q ^reboot &&
 	test ! -e "$FW_ROOT/var/lib/mpfw/confirm"'
 
 check 'rollback goes back to the apply before, settings and files' '
