@@ -10,12 +10,12 @@
 # the verb takes them), key=value (the key, then its values), name,
 # pattern, module (TOOL list), unit (fw-apply units), gen (fw-apply log),
 # fingerprint (TOOL keys), chip (TOOL show), file (files; for render, what
-# the unit catalogue renders with this tool).  A noun N that the tool
+# the unit catalogues render with this tool).  A noun N that the tool
 # lists with a verb Ns is asked of it (`fw-apply units`), and so are the
 # values of a key K that has a verb Ks (`fw-ups models`).  The operand of
 # `add` is new: nothing to offer.
 
-declare -gA _mpfw_verbs _mpfw_forms _mpfw_keys
+declare -gA _mpfw_verbs _mpfw_forms _mpfw_keys _mpfw_renders
 
 # Run the tool being completed, under the root given on the line.
 _mpfw_run()
@@ -72,7 +72,9 @@ _mpfw_noun()
 	case $verb:$noun in
 	add:*) return ;;
 	render:file)
-		# What the catalogue renders with this tool.
+		# What the catalogues render with this tool: the shipped one's
+		# (at build time) and the site's.
+		printf '%s\n' "${_mpfw_renders[$_mpfw_tool]-}"
 		"${_mpfw_apply:-fw-apply}" ${_mpfw_root:+-R "$_mpfw_root"} \
 		    units -v 2>/dev/null | sed -n "s/^[[:space:]]*render *= *'$_mpfw_tool render \([^' ]*\)'.*/\1/p" | sort -u
 		return ;;
