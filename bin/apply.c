@@ -6,6 +6,7 @@
  * puts every file back and tells the daemons again.
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -15,6 +16,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <sha2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +107,15 @@ unit_enabled(const struct fwconf_unit *u)
 		die(&e);
 	if ((bad = fwconf_settings_invalid(&s, k)) != NULL)
 		errx(FWCONF_REFUSED, "%s: %s", u->name, bad);
-	on = strcmp(fwconf_settings_get(&s, k), "yes") == 0;
+	if (u->enable_values != NULL) {
+		char *vals = xstrdup(u->enable_values), *p;
+
+		for (p = vals; (p = strchr(p, ',')) != NULL; p++)
+			*p = ' ';
+		on = fwconf_list_has(vals, fwconf_settings_get(&s, k));
+		free(vals);
+	} else
+		on = strcmp(fwconf_settings_get(&s, k), "yes") == 0;
 	fwconf_settings_close(&s);
 	return on;
 }
@@ -265,12 +275,24 @@ drop_stage(struct apply *a)
 	a->stage[0] = '\0';
 }
 
+/* Is the process whose pid a stage's name carries (stage.PID.X) alive? */
+static bool
+owner_alive(const char *name)
+{
+	char *end;
+	long pid = strtol(name + 6, &end, 10);
+
+	return pid > 0 && *end == '.' && (kill((pid_t)pid, 0) == 0 ||
+	    errno == EPERM);
+}
+
 /* Stages and generations a killed process left: provably abandoned. */
 void
 sweep_stages(void)
 {
 	char dir[PATH_MAX], path[PATH_MAX], lock[PATH_MAX];
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 	int fd;
 
@@ -282,7 +304,8 @@ sweep_stages(void)
 		    de->d_name) >= sizeof(path))
 			continue;
 		if (strncmp(de->d_name, ".gen.tmp.", 9) == 0) {
-			/* Only an apply makes one, under the lock we hold. */
+			/* Left by an mpfw that built generations in
+			 * directories; nothing makes them now. */
 			fwconf_rm_tree(path);
 			continue;
 		}
@@ -290,8 +313,18 @@ sweep_stages(void)
 		    (size_t)snprintf(lock, sizeof(lock), "%s/.owner", path) >=
 		    sizeof(lock))
 			continue;
+		/* We make stages as directories: anything else goes. */
+		if (fwconf_lstat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			fwconf_unlink(path);
+			continue;
+		}
 		fd = fwconf_open(lock, O_RDWR | O_NOFOLLOW, 0);
 		if (fd == -1 && errno != ENOENT)
+			continue;
+		/* No owner file yet: its maker may be about to write it,
+		 * unless the pid in the name is gone or it is old. */
+		if (fd == -1 && owner_alive(de->d_name) &&
+		    time(NULL) - st.st_mtime < 60)
 			continue;
 		if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == 0)
 			fwconf_rm_tree(path);
@@ -484,34 +517,58 @@ check_jobs(struct apply *a)
 	return ok;
 }
 
-/* A unified diff of a candidate against the installed file. */
+/*
+ * A unified diff of a candidate against the installed file, as the root
+ * has it: diff(1) gets its contents on stdin, never its path, so that a
+ * link out of the root reads as no file, not as what it points to.
+ */
 void
 show_diff(const char *installed, const char *cand, const char *label,
     bool secret)
 {
-	char newlabel[PATH_MAX + 8];
-	struct stat st;
-	bool exists = fwconf_lstat(installed, &st) == 0;
-	int status;
+	char newlabel[PATH_MAX + 8], *buf;
+	struct fwconf_err e;
+	size_t len, off;
+	ssize_t n;
+	int status, fd, r;
 	pid_t pid;
 
 	fflush(stdout);
+	if ((r = fwconf_read_all(installed, &buf, &len, NULL, &e)) == -1)
+		die(&e);
 	if (secret) {
+		if (buf != NULL)
+			explicit_bzero(buf, len);
+		free(buf);
 		printf("--- %s%s\n+++ %s\n@@ the unit carries a secret: its "
-		    "contents are not shown @@\n", label, exists ? "" :
+		    "contents are not shown @@\n", label, r == 0 ? "" :
 		    " (new)", label);
 		return;
 	}
+	if ((fd = memfd_create("mpfw-installed", MFD_CLOEXEC)) == -1)
+		err(FWCONF_SYSTEM, "memfd_create");
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = write(fd, buf + off, len - off)) == -1) {
+			if (errno != EINTR)
+				err(FWCONF_SYSTEM, "diff of %s", label);
+			n = 0;
+		}
+	free(buf);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		err(FWCONF_SYSTEM, "diff of %s", label);
 	pathf(newlabel, sizeof(newlabel), "%s (new)", label);
 	if ((pid = fork()) == -1)
 		err(FWCONF_SYSTEM, "fork");
 	if (pid == 0) {
 		/* "(new)" marks a file that does not exist yet, nothing else. */
-		execlp("diff", "diff", "-u", "--label", exists ? label :
-		    newlabel, "--label", label, exists ? installed :
-		    "/dev/null", cand, (char *)NULL);
+		if (dup2(fd, 0) == -1)
+			_exit(127);
+		execlp("diff", "diff", "-u", "--label", r == 0 ? label :
+		    newlabel, "--label", label, r == 0 ? "-" : "/dev/null",
+		    cand, (char *)NULL);
 		_exit(127);
 	}
+	close(fd);
 	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) > 1)
 		errx(FWCONF_SYSTEM, "diff of %s failed", label);
@@ -765,6 +822,9 @@ recover(bool quiet)
 	}
 	if (r == -1)
 		die(&e);
+	/* What the interrupted apply had begun (its stage, its temporary
+	 * generation) goes too: `status` settles only here. */
+	sweep_stages();
 	if (gen_current(&cur, &e) == -1)
 		die(&e);
 	n = txn_gen(&x);

@@ -236,6 +236,65 @@ cmd_apply(int argc, char *argv[])
 /* ---- rollback, revert ---- */
 
 /*
+ * Record in x the settings files names[] as generation g has them (none,
+ * where it had none); files already so are left out.
+ */
+static void
+settings_of(struct txn *x, const struct gen *g, char **names, size_t n)
+{
+	char path[PATH_MAX], key[PATH_MAX], tgt[PATH_MAX];
+	struct txn_file tf;
+	struct fwconf_err e;
+	struct stat st;
+	const char *h;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		memset(&tf, 0, sizeof(tf));
+		snprintf(tgt, sizeof(tgt), "/etc/mpfw/%s", names[i]);
+		tf.target = tgt;
+		tf.unit = "-";
+		if (fwconf_settings_path(path, sizeof(path), names[i]) == -1)
+			errx(FWCONF_SYSTEM, "%s: path too long", names[i]);
+		if ((r = store_put_file(path, tf.before, &e)) == -1)
+			die(&e);
+		if (r == 1)
+			tf.before[0] = '\0';
+		snprintf(key, sizeof(key), "settings/%s", names[i]);
+		h = tab_get(&g->tree, key);
+		strlcpy(tf.after, h != NULL ? h : "", sizeof(tf.after));
+		if (strcmp(tf.before, tf.after) == 0)
+			continue;
+		tf.mode = tf.was_mode = fwconf_lstat(path, &st) == 0 ?
+		    st.st_mode & 07777 : 0644;
+		tf.gid = tf.was_gid = (gid_t)-1;
+		tf.was_uid = (uid_t)-1;
+		txn_add_file(x, &tf);
+	}
+}
+
+/* The record made durable, then every file of it written; a failure is
+ * undone from the record.  0 or 3. */
+static int
+write_settings(struct txn *x, const char *state)
+{
+	struct fwconf_err e;
+	struct txn_file tf;
+	size_t k = 0;
+
+	if (txn_write(x, state, &e) == -1)
+		die(&e);
+	while (txn_file_at(x, &k, &tf))
+		if (txn_install(&tf, &e) == -1) {
+			say_error(&e);
+			recover(true);
+			return FWCONF_SYSTEM;
+		}
+	return 0;
+}
+
+/*
  * Make generation target live again, as a new generation: its settings
  * back in etc/mpfw (secrets stay as they are: generations never keep
  * them), then every unit rendered, checked and applied from them.  With
@@ -244,13 +303,10 @@ cmd_apply(int argc, char *argv[])
 static int
 rollback_to(long target, const char *how, bool force, bool unconfirmed)
 {
-	char path[PATH_MAX], key[PATH_MAX], tgt[PATH_MAX], **names, **inputs;
-	struct txn_file tf;
+	char **names, **inputs;
 	struct fwconf_err e;
 	struct gen g;
-	struct stat st;
-	const char *h;
-	size_t i, n, k = 0;
+	size_t n;
 	int r;
 
 	memset(&a.units, 0, sizeof(a.units));
@@ -276,37 +332,11 @@ rollback_to(long target, const char *how, bool force, bool unconfirmed)
 		die(&e);
 	a.txn_open = true;
 	inputs = all_inputs(&a.units, &n);
-	for (i = 0; i < n; i++) {
-		memset(&tf, 0, sizeof(tf));
-		snprintf(tgt, sizeof(tgt), "/etc/mpfw/%s", inputs[i]);
-		tf.target = tgt;
-		tf.unit = "-";
-		if (fwconf_settings_path(path, sizeof(path), inputs[i]) == -1)
-			errx(FWCONF_SYSTEM, "path too long");
-		if ((r = store_put_file(path, tf.before, &e)) == -1)
-			die(&e);
-		if (r == 1)
-			tf.before[0] = '\0';
-		snprintf(key, sizeof(key), "settings/%s", inputs[i]);
-		h = tab_get(&g.tree, key);
-		strlcpy(tf.after, h != NULL ? h : "", sizeof(tf.after));
-		if (strcmp(tf.before, tf.after) == 0)
-			continue;
-		tf.mode = tf.was_mode = fwconf_lstat(path, &st) == 0 ?
-		    st.st_mode & 07777 : 0644;
-		tf.gid = tf.was_gid = (gid_t)-1;
-		tf.was_uid = (uid_t)-1;
-		txn_add_file(&a.txn, &tf);
-	}
+	settings_of(&a.txn, &g, inputs, n);
 	free(inputs);
 	gen_free(&g);
-	if (txn_write(&a.txn, "restoring settings", &e) == -1)
-		die(&e);
-	while (txn_file_at(&a.txn, &k, &tf))
-		if (txn_install(&tf, &e) == -1) {
-			say_error(&e);
-			return recover(true) == 0 ? FWCONF_SYSTEM : FWCONF_SYSTEM;
-		}
+	if ((r = write_settings(&a.txn, "restoring settings")) != 0)
+		return r;
 	snprintf(a.how, sizeof(a.how), "%s", how);
 	select_jobs(&a, 0, NULL, true);
 	return run_apply(&a);
@@ -360,14 +390,11 @@ cmd_rollback(int argc, char *argv[])
 static int
 cmd_revert(int argc, char *argv[])
 {
-	char path[PATH_MAX], tgt[PATH_MAX], key[PATH_MAX], **names;
-	struct txn_file tf;
 	struct fwconf_err e;
 	struct txn x;
-	struct stat st;
-	const char *h;
 	bool force = false;
-	size_t i, n, k = 0;
+	char **names;
+	size_t n;
 	int ch, lock, r;
 
 	while ((ch = verb_getopt(argc, argv, "f", "revert")) != -1) {
@@ -395,34 +422,12 @@ cmd_revert(int argc, char *argv[])
 		return FWCONF_REFUSED;
 	if (txn_new(&x, 0, "revert", &e) == -1)
 		die(&e);
-	for (i = 0; i < n; i++) {
-		memset(&tf, 0, sizeof(tf));
-		snprintf(tgt, sizeof(tgt), "/etc/mpfw/%s", names[i]);
-		tf.target = tgt;
-		tf.unit = "-";
-		if (fwconf_settings_path(path, sizeof(path), names[i]) == -1 ||
-		    (r = store_put_file(path, tf.before, &e)) == -1)
-			die(&e);
-		if (r == 1)
-			tf.before[0] = '\0';
-		snprintf(key, sizeof(key), "settings/%s", names[i]);
-		h = tab_get(&a.cur.tree, key);
-		strlcpy(tf.after, h != NULL ? h : "", sizeof(tf.after));
-		tf.mode = tf.was_mode = fwconf_lstat(path, &st) == 0 ?
-		    st.st_mode & 07777 : 0644;
-		tf.gid = tf.was_gid = (gid_t)-1;
-		tf.was_uid = (uid_t)-1;
-		txn_add_file(&x, &tf);
-	}
+	settings_of(&x, &a.cur, names, n);
 	free(names);
-	if (txn_write(&x, "reverting", &e) == -1)
-		die(&e);
-	while (txn_file_at(&x, &k, &tf))
-		if (txn_install(&tf, &e) == -1) {
-			say_error(&e);
-			fwconf_unlock(lock);
-			return recover(true) == 0 ? FWCONF_SYSTEM : FWCONF_SYSTEM;
-		}
+	if ((r = write_settings(&x, "reverting")) != 0) {
+		fwconf_unlock(lock);
+		return r;
+	}
 	if (txn_remove(&e) == -1)
 		die(&e);
 	txn_free(&x);
@@ -608,6 +613,8 @@ cmd_status(int argc, char *argv[])
 
 	(void)argc;
 	(void)argv;
+	/* Stages are swept by their owners' locks: safe without ours. */
+	sweep_stages();
 	bad = status_settle();
 	if (settle_expired() != 0)
 		bad = true;
@@ -625,6 +632,7 @@ cmd_status(int argc, char *argv[])
 		j = add_job(&a, &a.units.v[i]);
 		why = pending_reason(stored_stamp(&a.cur, j->u->name), j->stamp);
 		if (why == NULL) {
+			free(j->stamp);
 			a.njobs--;
 			continue;
 		}
@@ -786,7 +794,9 @@ print_unit(const struct fwconf_unit *u)
 			printf("\t%-7s = '%s'\n", cmds[i], vals[i]);
 	printf("\tsoft    = %s\n", fwconf_soft_name(u->soft));
 	if (u->enable_file != NULL)
-		printf("\tenable  = '%s.%s'\n", u->enable_file, u->enable_key);
+		printf("\tenable  = '%s.%s%s%s'\n", u->enable_file,
+		    u->enable_key, u->enable_values ? "=" : "",
+		    u->enable_values ? u->enable_values : "");
 	if (u->group != NULL)
 		printf("\tgroup   = '%s'\n", u->group);
 	if (u->secret)
@@ -822,7 +832,9 @@ cmd_units(int argc, char *argv[])
 			printf("%s%s", f ? "," : "", u->files[f].target);
 		printf("\t%s\t", fwconf_soft_name(u->soft));
 		if (u->enable_file != NULL)
-			printf("%s.%s", u->enable_file, u->enable_key);
+			printf("%s.%s%s%s", u->enable_file, u->enable_key,
+			    u->enable_values ? "=" : "", u->enable_values ?
+			    u->enable_values : "");
 		putchar('\n');
 	}
 	fshut(stdout, "stdout");

@@ -488,7 +488,8 @@ parse_import(char *buf, const char *src, const char *own, size_t *np)
 		if (bad++ < REPORT_MAX)
 			warnx("%s:%zu: %s", src, lineno, e.msg);
 	}
-	qsort(in, n, sizeof(*in), by_name);
+	if (n > 0)
+		qsort(in, n, sizeof(*in), by_name);
 	for (i = 1; i < n; i++)
 		if (strcmp(in[i - 1].name, in[i].name) == 0 && bad++ < REPORT_MAX)
 			warnx("%s:%zu: %s: also on line %zu", src, in[i].lineno,

@@ -295,6 +295,7 @@ struct fwconf_unit {
 	char	*check, *reload, *restart, *start, *stop;	/* or NULL */
 	enum fwconf_soft soft;
 	char	*enable_file, *enable_key;	/* NULL: always on */
+	char	*enable_values;	/* enum key: on for these, "a,b"; or NULL */
 	char	*group;		/* the installed files' group, or NULL */
 	bool	 secret;
 	bool	 disabled;	/* taken out by a drop-in; never loaded */

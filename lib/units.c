@@ -253,18 +253,43 @@ load_enable(struct fwconf_unit *u, const char *s, const char *origin,
 {
 	const struct fwconf_schema *schema;
 	const struct fwconf_key *k;
-	const char *dot;
+	const char *dot, *eq;
+	char *v, *w, *save = NULL;
 
 	if (s == NULL)
 		return 0;
-	if ((dot = strchr(s, '.')) == NULL ||
+	/* FILE.KEY, a yes/no key; or FILE.KEY=V1,V2 of an enum: on while
+	 * the key has one of the values (ups.mode=master,slave). */
+	eq = strchr(s, '=');
+	if ((dot = strchr(s, '.')) == NULL || (eq != NULL && eq < dot) ||
 	    (u->enable_file = strndup(s, (size_t)(dot - s))) == NULL ||
-	    (u->enable_key = strdup(dot + 1)) == NULL ||
+	    (u->enable_key = strndup(dot + 1, eq != NULL ? (size_t)(eq - dot -
+	    1) : strlen(dot + 1))) == NULL ||
 	    (schema = fwconf_schema_builtin(u->enable_file)) == NULL ||
 	    (k = fwconf_key_find(schema, u->enable_key)) == NULL ||
-	    k->type != FWCONF_BOOL)
+	    (eq == NULL && k->type != FWCONF_BOOL) ||
+	    (eq != NULL && k->type != FWCONF_ENUM))
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: enable %s: "
-		    "must name a yes/no key as FILE.KEY", origin, u->name, s);
+		    "must name a yes/no key as FILE.KEY, or an enum key and "
+		    "its values as FILE.KEY=V1,V2", origin, u->name, s);
+	if (eq == NULL)
+		return 0;
+	if ((u->enable_values = strdup(eq + 1)) == NULL ||
+	    (v = strdup(eq + 1)) == NULL)
+		return fwconf_fail_errno(e, "%s", origin);
+	for (w = strtok_r(v, ",", &save); w != NULL; w = strtok_r(NULL, ",",
+	    &save))
+		if (!fwconf_list_has(k->values, w)) {
+			fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: enable %s: "
+			    "%s is not a value of %s (%s)", origin, u->name, s,
+			    w, k->name, k->values);
+			free(v);
+			return -1;
+		}
+	free(v);
+	if (*u->enable_values == '\0')
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: enable %s: "
+		    "no value", origin, u->name, s);
 	return 0;
 }
 
@@ -294,8 +319,9 @@ make_definition(struct fwconf_unit *u)
 	ADD("start %s", u->start ? u->start : "");
 	ADD("stop %s", u->stop ? u->stop : "");
 	ADD("soft %s", soft_names[u->soft]);
-	ADD("enable %s.%s", u->enable_file ? u->enable_file : "",
-	    u->enable_key ? u->enable_key : "");
+	ADD("enable %s.%s%s%s", u->enable_file ? u->enable_file : "",
+	    u->enable_key ? u->enable_key : "", u->enable_values ? "=" : "",
+	    u->enable_values ? u->enable_values : "");
 	ADD("group %s", u->group ? u->group : "");
 	ADD("secret %d", u->secret);
 #undef ADD
@@ -324,6 +350,7 @@ free_unit(struct fwconf_unit *u)
 	free(u->stop);
 	free(u->enable_file);
 	free(u->enable_key);
+	free(u->enable_values);
 	free(u->group);
 	free(u->definition);
 	memset(u, 0, sizeof(*u));
@@ -375,6 +402,7 @@ copy_unit(struct fwconf_unit *to, const struct fwconf_unit *from)
 	to->soft = from->soft;
 	to->enable_file = dup_or_null(from->enable_file, &failed);
 	to->enable_key = dup_or_null(from->enable_key, &failed);
+	to->enable_values = dup_or_null(from->enable_values, &failed);
 	to->group = dup_or_null(from->group, &failed);
 	to->secret = from->secret;
 	to->disabled = from->disabled;
@@ -482,7 +510,8 @@ load_unit(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
 	if (enable != NULL) {
 		free(u->enable_file);
 		free(u->enable_key);
-		u->enable_file = u->enable_key = NULL;
+		free(u->enable_values);
+		u->enable_file = u->enable_key = u->enable_values = NULL;
 		if (*enable != '\0' && load_enable(u, enable, origin, e) == -1)
 			return -1;
 	}

@@ -116,7 +116,9 @@ cleanup() {
 	kill "$upstream" 2>/dev/null
 	"$tmp/dnsmasqctl" stop
 	"$tmp/sshdctl" stop
-	pkill -f "fw-apply -R $FW_ROOT watch" 2>/dev/null || :
+	# The -c watcher, by the pid its countdown file names.
+	w=$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm" 2>/dev/null) &&
+	    [ "${w:-0}" -gt 0 ] && kill "$w" 2>/dev/null || :
 }
 
 mkdir -p "$FW_ROOT/etc/ssh"
@@ -323,7 +325,8 @@ check 'with confirm the apply stays' '
 
 check 'fw-apply boot rolls back an apply that was never confirmed' '
 	fw-dns add reboot 192.168.1.97 && fw-apply -c 60 &&
-	pkill -f "fw-apply -R $FW_ROOT watch" && test "$(q reboot)" = 192.168.1.97 &&
+	kill "$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm")" &&
+	test "$(q reboot)" = 192.168.1.97 &&
 	fw-apply boot && test -z "$(q reboot)" && ! fw-dns list | grep -q ^reboot &&
 	test ! -e "$FW_ROOT/var/lib/mpfw/confirm"'
 

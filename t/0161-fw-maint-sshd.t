@@ -132,7 +132,7 @@ session=$!
 check 'fw-maint status: open, until when, and the session over it' '
 	wait_for 15 sh -c "fw-maint status >out && grep -q \"^session.*127.0.0.1\" out" &&
 	has out "^access	open\$" &&
-	has out "^until	$(fw-maint get maint_until)\$" && has out "^left	9m[0-9]*s\$" &&
+	has out "^until	$(fw-maint get maint_until)\$" && has out "^left	\(10m\|9m[0-9]*s\)\$" &&
 	has out "^session	[0-9]*	127.0.0.1	notty	20[0-9-]*T[0-9:]*Z\$" &&
 	! grep -q ^pending out'
 kill "$session"

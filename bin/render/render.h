@@ -7,6 +7,7 @@
 #ifndef RENDER_H
 #define RENDER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "fwconf.h"
@@ -141,5 +142,48 @@ int	 render_squid_conf(const struct fwconf_settings *proxy,
 const char *squid_header_refused(const char *name, size_t len);
 /* Can the Squid quoting helper write this value? NULL, or why not. */
 const char *squid_value_refused(const char *value);
+
+/*
+ * nut.c: Network UPS Tools (fw-ups render).  The firewall's own UPS is
+ * always NUT_UPS; its own monitor logs in as NUT_MONITOR_USER.
+ */
+#define NUT_UPS			"myups"
+#define NUT_MONITOR_USER	"mpfw-monitor"
+#define NUT_PORT		"3493"
+
+/* A model of DATADIR/ups-models (bin/ups-models.c reads them). */
+struct nut_model {
+	char	*name, *driver;
+	bool	 usb, serial;	/* where it can be attached */
+	char	**options;	/* fixed: "name=value", or a flag's name */
+	size_t	 noptions;
+};
+
+/* What the NUT files need beyond the settings; fw-ups looks it up. */
+struct nut_setup {
+	const struct nut_model *model;	/* master: the model, else NULL */
+	const char *lan_ip;		/* fw-svc's internal address */
+	const char *admin_password;	/* master */
+	const char *slave_password;	/* master, NULL without slaves' user */
+	const char *monitor_password;	/* master: the local upsmon's */
+	const char *master_password;	/* slave */
+};
+
+void	 nut_quote(FILE *, const char *);
+const char *nut_port(const struct nut_model *, const char *port);
+int	 render_nut_ups_conf(const struct fwconf_settings *ups,
+	    const struct nut_setup *, FILE *, struct fwconf_err *);
+int	 render_nut_upsd_conf(const struct fwconf_settings *ups,
+	    const struct nut_setup *, FILE *, struct fwconf_err *);
+int	 render_nut_upsd_users(const struct fwconf_settings *ups,
+	    const struct nut_setup *, FILE *, struct fwconf_err *);
+int	 render_nut_upsmon_conf(const struct fwconf_settings *ups,
+	    const struct nut_setup *, FILE *, struct fwconf_err *);
+int	 render_nut_conf(const struct fwconf_settings *ups,
+	    const struct nut_setup *, FILE *, struct fwconf_err *);
+
+/* tcpwrap.c: hosts_access(5), the tcp-wrappers that upsd asks */
+int	 render_hosts_allow(const struct fwconf_settings *ups, FILE *,
+	    struct fwconf_err *);
 
 #endif
