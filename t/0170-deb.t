@@ -30,7 +30,7 @@ fi
 plan 15
 
 # A make above (make check, make asan) must not pass its flags down.
-unset MAKEFLAGS MAKELEVEL MFLAGS
+unset MAKEFLAGS MAKELEVEL MFLAGS SAN CFLAGS CPPFLAGS LDFLAGS
 version=$(sed -n 's/^VERSION *:= *//p' "$top/GNUmakefile")
 tools=$(sed -n 's/^TOOLS *:= *//p' "$top/GNUmakefile")
 arch=$(dpkg --print-architecture)
