@@ -322,10 +322,13 @@ rollback_to(long target, const char *how, bool force, bool unconfirmed)
 	/* An unconfirmed apply's own changes are kept too: its engineer
 	 * may want them back once the way in is sure. */
 	names = changed_files(&a.units, unconfirmed ? &g : &a.cur, &n);
-	if ((unconfirmed ? keep_since(&a.units, &g, names, n) :
-	    keep_unapplied(&a.units, &a.cur, names, n, force, "rollback")) != 0)
-		return FWCONF_REFUSED;
+	r = unconfirmed ? keep_since(&a.units, &g, names, n) :
+	    keep_unapplied(&a.units, &a.cur, names, n, force, "rollback");
 	free(names);
+	if (r != 0) {
+		gen_free(&g);
+		return FWCONF_REFUSED;
+	}
 	/* The settings of gen N, recorded first so that a failure, or a
 	 * crash, puts the saved ones back. */
 	if (txn_new(&a.txn, 0, how, &e) == -1)
@@ -418,8 +421,10 @@ cmd_revert(int argc, char *argv[])
 		fwconf_unlock(lock);
 		return 0;
 	}
-	if (keep_unapplied(&a.units, &a.cur, names, n, force, "revert") != 0)
+	if (keep_unapplied(&a.units, &a.cur, names, n, force, "revert") != 0) {
+		free(names);
 		return FWCONF_REFUSED;
+	}
 	if (txn_new(&x, 0, "revert", &e) == -1)
 		die(&e);
 	settings_of(&x, &a.cur, names, n);
