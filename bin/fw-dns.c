@@ -37,6 +37,9 @@ static const struct fwconf_key addr_key = {
 struct audit {
 	size_t	 n, added, changed, deleted;
 	char	*lines[AUDIT_MAX][3];		/* name, old, new */
+	FILE	*v;			/* -v: every change, printed once written */
+	char	*vbuf;
+	size_t	 vlen;
 };
 
 /* What the table's names and aliases hang on: fw-svc's settings. */
@@ -189,6 +192,9 @@ note(void *arg, const char *name, const char *old, const char *new)
 		a->deleted++;
 	else
 		a->changed++;
+	if (a->v != NULL)
+		fprintf(a->v, "%s\t%s\t%s\n", name, old != NULL ? old :
+		    "(none)", new != NULL ? new : "(none)");
 	if (a->n < AUDIT_MAX) {
 		a->lines[a->n][0] = xstrdup(name);
 		a->lines[a->n][1] = dup_or_null(old);
@@ -216,6 +222,46 @@ audit_flush(struct audit *a, const char *verb)
 		fwconf_audit("dns", summary, NULL, NULL, false);
 	}
 	a->n = 0;
+	if (a->v != NULL) {
+		if (fclose(a->v) == EOF)
+			err(FWCONF_SYSTEM, "-v");
+		fwrite(a->vbuf, 1, a->vlen, stdout);
+		free(a->vbuf);
+		fshut(stdout, "stdout");
+	}
+}
+
+/*
+ * -v of the writing verbs: each change, once written, as name TAB old TAB
+ * new, (none) for an entry that was not or is no more; nothing when
+ * nothing changed (a script's "changed").  Returns the operands' index;
+ * with min and max (-1: any), checks how many there are.
+ */
+static int
+writer_options(int argc, char *argv[], const char *verb, const char *opts,
+    bool *replace, struct audit *a, int min, int max)
+{
+	int ch;
+
+	while ((ch = verb_getopt(argc, argv, opts, verb)) != -1)
+		if (ch == 'v') {
+			if (a->v == NULL && (a->v = open_memstream(&a->vbuf,
+			    &a->vlen)) == NULL)
+				err(FWCONF_SYSTEM, "-v");
+		} else if (ch == 'r' && replace != NULL)
+			*replace = true;
+		else
+			usage();
+	if (argc - optind < min) {
+		warnx("%s: %s is missing", verb, argc == optind ? "a name" :
+		    "an address");
+		usage();
+	}
+	if (max >= 0 && argc - optind > max) {
+		warnx("%s: too many operands", verb);
+		usage();
+	}
+	return optind;
 }
 
 static void
@@ -257,10 +303,11 @@ cmd_add(int argc, char *argv[])
 	struct fwconf_err e;
 	struct audit a = { 0 };
 	char *name, *addr;
-	int lock;
+	int lock, o;
 
-	name = name_or_die(argv[1]);
-	if ((addr = norm_addr(argc == 3 ? argv[2] : "", &e)) == NULL)
+	o = writer_options(argc, argv, "add", "+v", NULL, &a, 1, 2);
+	name = name_or_die(argv[o]);
+	if ((addr = norm_addr(argc - o == 2 ? argv[o + 1] : "", &e)) == NULL)
 		die(&e);
 	lock = lock_for_writing();
 	read_firewall(&fw);
@@ -290,11 +337,11 @@ cmd_set(int argc, char *argv[])
 	struct audit a = { 0 };
 	char *name, *addr;
 	ssize_t i;
-	int lock;
+	int lock, o;
 
-	(void)argc;
-	name = name_or_die(argv[1]);
-	if ((addr = norm_addr(argv[2], &e)) == NULL)
+	o = writer_options(argc, argv, "set", "+v", NULL, &a, 2, 2);
+	name = name_or_die(argv[o]);
+	if ((addr = norm_addr(argv[o + 1], &e)) == NULL)
 		die(&e);
 	lock = lock_for_writing();
 	open_table(&t);
@@ -351,9 +398,10 @@ cmd_del(int argc, char *argv[])
 	char **names;
 	size_t n, i, missing = 0;
 	ssize_t at;
-	int lock;
+	int lock, o;
 
-	names = del_names(argc - 1, argv + 1, &n);
+	o = writer_options(argc, argv, "del", "+v", NULL, &a, 1, -1);
+	names = del_names(argc - o, argv + o, &n);
 	lock = lock_for_writing();
 	open_table(&t);
 	for (i = 0; i < n; i++)
@@ -466,13 +514,9 @@ cmd_import(int argc, char *argv[])
 	bool replace = false;
 	char *buf;
 	struct stat st;
-	int ch, lock;
+	int lock;
 
-	while ((ch = verb_getopt(argc, argv, "r", "import")) != -1) {
-		if (ch != 'r')
-			usage();
-		replace = true;
-	}
+	writer_options(argc, argv, "import", "rv", &replace, &a, 0, -1);
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {
@@ -582,10 +626,10 @@ cmd_verify(int argc, char *argv[])
 
 static const struct verb verbs[] = {
 	{ "list", cmd_list, "[pattern]", 0, 1, 0 },
-	{ "add", cmd_add, "name [address]", 1, 2, 0 },
-	{ "set", cmd_set, "name address", 2, 2, 0 },
-	{ "del", cmd_del, "name ... | del -", 1, -1, 0 },
-	{ "import", cmd_import, "[-r] [file | -]", 0, -1, VERB_OPTIONS },
+	{ "add", cmd_add, "[-v] name [address]", 1, 2, VERB_OPTIONS },
+	{ "set", cmd_set, "[-v] name address", 2, 2, VERB_OPTIONS },
+	{ "del", cmd_del, "[-v] name ... | del [-v] -", 1, -1, VERB_OPTIONS },
+	{ "import", cmd_import, "[-rv] [file | -]", 0, -1, VERB_OPTIONS },
 	{ "render", cmd_render, "", 0, 0, 0 },
 	{ "verify", cmd_verify, "", 0, 0, VERB_HIDDEN },
 	{ NULL, NULL, NULL, 0, 0, 0 }
