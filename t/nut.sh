@@ -47,6 +47,13 @@ ups_state() {
 	shift
 	printf '%s\n' "$@" >"$_f.new"
 	chmod 644 "$_f.new"
+	# dummy-ups re-reads the file when its mtime, in seconds, changes:
+	# two states in one second would be one.  Each gets a second of its
+	# own (the count in FILE.tick: a check runs in a subshell).
+	_tick=$(( $(cat "$_f.tick" 2>/dev/null || date +%s) + 1 ))
+	[ "$_tick" -gt "$(date +%s)" ] || _tick=$(( $(date +%s) + 1 ))
+	echo "$_tick" >"$_f.tick"
+	touch -d "@$_tick" "$_f.new"
 	mv "$_f.new" "$_f"
 }
 
