@@ -17,7 +17,10 @@
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* e2guardian.conf as Debian ships it, but for what mpfw sets. */
+/*
+ * e2guardian.conf as Debian ships it, but for what mpfw sets and without
+ * transparenthttpsport, which would listen on port 8443 as well.
+ */
 static const char *const main_conf[] = {
 	"languagedir = '/usr/share/e2guardian/languages'",
 	"language = 'german'",
@@ -29,7 +32,6 @@ static const char *const main_conf[] = {
 	"logexceptionhits = 2",
 	"logfileformat = 6",
 	"mapportstoips = off",
-	"transparenthttpsport = 8443",
 	"proxytimeout = 5",
 	"connecttimeout = 5",
 	"proxyexchange = 61",
