@@ -6,7 +6,7 @@
 # for every check of the scanner, all in this file.
 . ./lib.sh
 . "$top/t/proxy.sh"
-plan 13
+plan 15
 
 p1=$(free_port) ps=$(free_port) pi=$(free_port) o=$(free_port)
 only_units c-icap squid pac
@@ -72,8 +72,21 @@ get() { curl -s -m 20 -o "$2" -w '%{http_code}' -x "127.0.0.1:$1" \
     "http://127.0.0.1:$o/$2"; }
 running() { kill -0 "$1" 2>/dev/null; }
 
+# c-icap started before clamd answers would pass everything unscanned.
+cat >"$settings/units.d/zz-noclamd.conf" <<X
+unit c-icap {
+	start = 'CLAMD_WAIT=1 "\$FW_DATADIR/proxyctl" c-icap start %t'
+}
+X
+check 'while clamd does not answer, c-icap is not started: exit 3, scanner off' '
+	fw-proxy enable scanner && fails 3 fw-apply 2>err &&
+	has err "c-icap: start failed" && has err "clamd does not answer" &&
+	test -z "$(proxy_pid c-icap)" && closed 127.0.0.1 $ps &&
+	! grep -q icap "$FW_ROOT/etc/squid/squid.conf"'
+rm "$settings/units.d/zz-noclamd.conf"
+
 check 'scanner=yes starts clamd and c-icap; Squid takes the scanner port' '
-	! listening 127.0.0.1 $ps && fw-proxy enable scanner && fw-apply &&
+	! listening 127.0.0.1 $ps && fw-apply &&
 	running "$(cat $tmp/clamd.pid)" && running "$(proxy_pid c-icap)" &&
 	listening 127.0.0.1 $ps && listening 127.0.0.1 $pi'
 
@@ -95,6 +108,11 @@ check 'through squid_port the clean file too' '
 
 check 'clamd was asked: its log has the find' '
 	has "$tmp/clamd.log" "Mpfw-Test-EICAR.UNOFFICIAL FOUND"'
+
+check 'with clamd gone, the scanner refuses the file rather than pass it' '
+	"$tmp/clamdctl" stop && test "$(get $ps eicar.com)" != 200 &&
+	! grep -q EICAR-STANDARD eicar.com && "$tmp/clamdctl" start &&
+	test "$(get $ps eicar.com)" = 403 && has eicar.com "Mpfw-Test-EICAR"'
 
 check 'fw-proxy probe of the scanner port: 1 for the EICAR file, 0 for the clean one' '
 	fails 1 fw-proxy probe -p $ps http://127.0.0.1:$o/eicar.com >out &&

@@ -11,7 +11,9 @@
  * virus_scan service (c-icap.c), which asks clamd; so the scanner shares
  * Squid's rules, logs and cache.  A hit of that cache would skip the
  * scan, so a request on the scanner port never takes one (send_hit) and
- * what it fetched is not stored (store_miss).  The youth filter and the
+ * what it fetched is not stored (store_miss).  Squid opens an ICAP
+ * connection per response: an idle one it kept open would hold up
+ * c-icap's stop for as long as Squid kept it.  The youth filter and the
  * ad filter (e2guardian.c, privoxy.c) fetch through Squid from lan_ip;
  * e2guardian names its client in X-Forwarded-For, which Squid believes
  * of lan_ip alone, so that Squid's client rules and its log see the
@@ -278,7 +280,7 @@ render_squid_conf(const struct fwconf_settings *p,
 		fprintf(out, "\n# The malware scanner: responses to requests on "
 		    "scanner_port pass c-icap's virus scanner.\n");
 		fprintf(out, "acl mpfw_scanner myportname mpfw_scanner\n");
-		fprintf(out, "icap_enable on\n");
+		fprintf(out, "icap_enable on\nicap_persistent_connections off\n");
 		fprintf(out, "icap_service mpfw_virus_scan respmod_precache "
 		    "bypass=off icap://127.0.0.1:%s/virus_scan\n",
 		    render_get(p, "icap_port"));
