@@ -50,7 +50,8 @@ secure_chroot_dir=/var/run/vsftpd/empty
 background=NO
 seccomp_sandbox=NO
 X
-inns $s vsftpd "$tmp/vsftpd.conf" >/dev/null 2>&1 &
+# Not through inns: $! must be vsftpd's own pid (ip netns exec execs it).
+ip netns exec $s vsftpd "$tmp/vsftpd.conf" >/dev/null 2>&1 &
 echo $! >"$tmp/vsftpd.pid"
 # The firewall's own FTP server, on lan_ip, with a file of its own.
 mkdir -p "$tmp/ownftp/pub"
@@ -58,7 +59,7 @@ echo "the firewall own file" >"$tmp/ownftp/pub/file.txt"
 chmod -R go-w "$tmp/ownftp"
 sed "s/^listen_address=.*/listen_address=192.0.2.1/; s|^anon_root=.*|anon_root=$tmp/ownftp|" \
     "$tmp/vsftpd.conf" >"$tmp/ownftp.conf"
-inns $f vsftpd "$tmp/ownftp.conf" >/dev/null 2>&1 &
+ip netns exec $f vsftpd "$tmp/ownftp.conf" >/dev/null 2>&1 &
 echo $! >"$tmp/ownftp.pid"
 wait_for 10 inns $s nc -z 198.51.100.2 21
 wait_for 10 inns $f nc -z 192.0.2.1 21
