@@ -120,7 +120,35 @@ unit_enabled(const struct fwconf_unit *u)
 	return on;
 }
 
-/* "def=H version=V enabled=B in.NAME=H ...": each part can be told. */
+/*
+ * A file written by hand (fw-units(5) `hand`), as installed: its content
+ * hashed, or "absent".
+ */
+static void
+hash_hand(const char *target, char out[SHA256_DIGEST_STRING_LENGTH])
+{
+	char path[PATH_MAX], *buf;
+	struct fwconf_err e;
+	size_t len;
+	int r;
+
+	installed_path(path, sizeof(path), target);
+	if ((r = fwconf_read_all(path, &buf, &len, NULL, &e)) == -1)
+		die(&e);
+	if (r == 1) {
+		strlcpy(out, "absent", SHA256_DIGEST_STRING_LENGTH);
+		return;
+	}
+	SHA256Data((const uint8_t *)buf, len, out);
+	free(buf);
+}
+
+/*
+ * "def=H version=V enabled=B in.NAME=H ... hand.TARGET=H ...": each part
+ * can be told.  A file written by hand counts as an input: an edit makes
+ * the unit pending.  A target has no space; it may have a '=', so a part
+ * is split at its last one.
+ */
 char *
 make_stamp(const struct fwconf_unit *u, bool enabled)
 {
@@ -135,6 +163,16 @@ make_stamp(const struct fwconf_unit *u, bool enabled)
 	for (i = 0; i < u->ninputs; i++) {
 		hash_input(u->inputs[i], h);
 		if (asprintf(&next, "%s in.%s=%s", stamp, u->inputs[i], h) == -1)
+			err(FWCONF_SYSTEM, NULL);
+		free(stamp);
+		stamp = next;
+	}
+	for (i = 0; i < u->nfiles; i++) {
+		if (!u->files[i].hand)
+			continue;
+		hash_hand(u->files[i].target, h);
+		if (asprintf(&next, "%s hand.%s=%s", stamp, u->files[i].target,
+		    h) == -1)
 			err(FWCONF_SYSTEM, NULL);
 		free(stamp);
 		stamp = next;
@@ -188,7 +226,7 @@ pending_reason(const char *old, const char *new)
 	copy = xstrdup(new);
 	for (word = strtok_r(copy, " ", &save); word != NULL;
 	    word = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(word, '=');
+		char *eq = strrchr(word, '=');
 
 		*eq = '\0';
 		was = stamp_part(old, word);
@@ -196,11 +234,13 @@ pending_reason(const char *old, const char *new)
 			why = strcmp(word, "def") == 0 ? "unit definition" :
 			    strcmp(word, "version") == 0 ? "mpfw version" :
 			    strcmp(word, "enabled") == 0 ? "switched on or off" :
-			    strncmp(word, "in.", 3) == 0 ? word + 3 : NULL;
+			    strncmp(word, "in.", 3) == 0 ? word + 3 :
+			    strncmp(word, "hand.", 5) == 0 ? word + 5 : NULL;
 			if (why != NULL) {
 				if (asprintf(&next, "%s%s%s%s", reason ?
 				    reason : "", reason ? ", " : "", why,
 				    strncmp(word, "in.", 3) == 0 ||
+				    strncmp(word, "hand.", 5) == 0 ||
 				    strcmp(word, "def") == 0 ||
 				    strcmp(word, "version") == 0 ?
 				    " changed" : "") == -1)
@@ -405,6 +445,58 @@ installed_mode(const struct fwconf_unit *u, size_t file)
 	return u->group != NULL ? u->files[file].mode & 0660 : 0600;
 }
 
+/*
+ * A file written by hand is its own candidate: a copy of the installed
+ * file goes to the stage, where the check reads it (%f, %d) with the
+ * unit's other files; nothing is ever installed over it.  Changed since
+ * the last apply (the hash in the stamps), it counts as a change of the
+ * unit, which is then checked and reloaded; the file is not.
+ */
+static bool
+stage_hand(struct apply *a, struct job *j, size_t i, const char *installed)
+{
+	const char *target = j->u->files[i].target;
+	const char *old = stored_stamp(&a->cur, j->u->name);
+	struct fwconf_err e;
+	char *buf, *part, *was, *now;
+	size_t len;
+	int r;
+
+	if ((r = fwconf_read_all(installed, &buf, &len, NULL, &e)) == -1)
+		die(&e);
+	if (r == 1) {
+		warnx("%s: %s: no such file; it is written by hand "
+		    "(fw-units(5)), and the unit is on", j->u->name, target);
+		return false;
+	}
+	if (fwconf_write_atomic(j->cand[i], buf, len, 0600, (uid_t)-1,
+	    (gid_t)-1, &e) == -1)
+		die(&e);
+	free(buf);
+	if (asprintf(&part, "hand.%s", target) == -1)
+		err(FWCONF_SYSTEM, NULL);
+	was = old != NULL ? stamp_part(old, part) : NULL;
+	now = stamp_part(j->stamp, part);
+	if (was == NULL || now == NULL || strcmp(was, now) != 0)
+		j->nchanged++;
+	free(part);
+	free(was);
+	free(now);
+	return true;
+}
+
+/* Does the unit have a file written by hand? */
+static bool
+has_hand(const struct fwconf_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nfiles; i++)
+		if (u->files[i].hand)
+			return true;
+	return false;
+}
+
 /* Render each file of the job; false, having said why, on failure. */
 bool
 render_job(struct apply *a, struct job *j)
@@ -428,6 +520,11 @@ render_job(struct apply *a, struct job *j)
 			die(&e);
 		installed_path(installed, sizeof(installed),
 		    u->files[i].target);
+		if (u->files[i].hand) {
+			if (!stage_hand(a, j, i, installed))
+				return false;
+			continue;
+		}
 		p.candidate = j->cand[i];
 		p.target = installed;
 		p.stage = j->dir;
@@ -487,7 +584,11 @@ check_jobs(struct apply *a)
 		while (next < a->njobs && (long)(next - done) < width) {
 			struct job *j = &a->jobs[next];
 
-			if (j->cand != NULL && j->nchanged > 0) {
+			/* A file written by hand is checked before every
+			 * action that makes the daemon read it. */
+			if (j->cand != NULL && (j->nchanged > 0 ||
+			    (has_hand(j->u) && j->action != ACT_NONE &&
+			    j->action != ACT_STOP))) {
 				installed_path(installed, sizeof(installed),
 				    j->u->files[0].target);
 				p.candidate = j->cand[0];
@@ -972,6 +1073,9 @@ build_next(struct apply *a)
 		/* Only the hash of what was installed: diff -g renders a
 		 * generation's files again from its settings. */
 		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++) {
+			/* Never installed, and not rendered again by diff -g. */
+			if (j->u->files[f].hand)
+				continue;
 			snprintf(name, sizeof(name), "files%s",
 			    j->u->files[f].target);
 			if (j->u->secret)

@@ -794,10 +794,14 @@ print_unit(const struct fwconf_unit *u)
 		printf("}\n");
 	}
 	for (i = 0; i < u->nfiles; i++)
-		printf("\tfile %s {\n\t\trender = '%s'\n\t\ttarget = '%s'\n"
-		    "\t\tmode   = '%04o'\n\t}\n", u->files[i].name,
-		    u->files[i].render, u->files[i].target,
-		    (unsigned int)u->files[i].mode);
+		if (u->files[i].hand)
+			printf("\tfile %s {\n\t\ttarget = '%s'\n\t\thand   = "
+			    "yes\n\t}\n", u->files[i].name, u->files[i].target);
+		else
+			printf("\tfile %s {\n\t\trender = '%s'\n\t\ttarget = "
+			    "'%s'\n\t\tmode   = '%04o'\n\t}\n", u->files[i].name,
+			    u->files[i].render, u->files[i].target,
+			    (unsigned int)u->files[i].mode);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (vals[i] != NULL)
 			printf("\t%-7s = '%s'\n", cmds[i], vals[i]);

@@ -26,15 +26,20 @@
 #include "util.h"
 
 /*
- * The proxies, each with the key that turns it on and its port.  The
- * values of transparent name them; auto_proxy_port takes their ports.
- * The filter proxies join here.
+ * The HTTP proxies, each with the key that turns it on and its port, and
+ * whether it is an instance of Squid with a cache of its own (the
+ * scanner is a port of the first).  The values of transparent name them;
+ * auto_proxy_port takes their ports; probe asks the first that is on.
  */
 static const struct proxy {
 	const char *name, *port;
+	bool instance;
 } proxies[] = {
-	{ "squid", "squid_port" },
-	{ "squid3", "squid3_port" },
+	{ "squid", "squid_port", true },
+	{ "squid3", "squid3_port", true },
+	{ "scanner", "scanner_port", false },
+	{ "youth_filter", "youth_filter_port", false },
+	{ "ad_filter", "ad_filter_port", false },
 };
 
 #define NPROXIES (sizeof(proxies) / sizeof(proxies[0]))
@@ -90,8 +95,11 @@ check_auto_proxy(const struct fwconf_settings *s, bool all,
     struct fwconf_err *e)
 {
 	static const char *const keys[] = { "auto_proxy", "auto_proxy_port",
-	    "squid", "squid3", "squid_port", "squid3_port", NULL };
+	    "squid", "squid3", "squid_port", "squid3_port", "scanner",
+	    "scanner_port", "youth_filter", "youth_filter_port", "ad_filter",
+	    "ad_filter_port", NULL };
 	const char *port = render_get(s, "auto_proxy_port");
+	char ports[256] = "";
 	size_t i;
 
 	if (!touched(s, all, keys) || !render_yes(s, "auto_proxy"))
@@ -105,9 +113,14 @@ check_auto_proxy(const struct fwconf_settings *s, bool all,
 		    "%s=%s is the port of %s, which is off (%s=no)", port,
 		    proxies[i].port, port, proxies[i].name, proxies[i].name);
 	}
+	for (i = 0; i < NPROXIES; i++) {
+		strlcat(ports, i ? ", " : "", sizeof(ports));
+		strlcat(ports, proxies[i].port, sizeof(ports));
+		strlcat(ports, "=", sizeof(ports));
+		strlcat(ports, render_get(s, proxies[i].port), sizeof(ports));
+	}
 	return fwconf_fail(e, FWCONF_REFUSED, "auto_proxy_port=%s: not the "
-	    "port of a proxy (squid_port=%s, squid3_port=%s)", port,
-	    render_get(s, "squid_port"), render_get(s, "squid3_port"));
+	    "port of a proxy (%s)", port, ports);
 }
 
 /* Header names: RFC 9110 tokens, each once. */
@@ -249,6 +262,43 @@ r_squid3(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
 }
 
 static int
+r_c_icap(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
+{
+	return with_services(render_c_icap_conf, p, out, e);
+}
+
+static int
+r_e2guardian(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
+{
+	return with_services(render_e2guardian_conf, p, out, e);
+}
+
+static int
+r_e2guardianf1(const struct fwconf_settings *p, FILE *out,
+    struct fwconf_err *e)
+{
+	return with_services(render_e2guardian_group, p, out, e);
+}
+
+static int
+r_privoxy(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
+{
+	return with_services(render_privoxy_conf, p, out, e);
+}
+
+static int
+r_dante(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
+{
+	return with_services(render_dante_conf, p, out, e);
+}
+
+static int
+r_ftp_proxy(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
+{
+	return with_services(render_ftp_proxy_conf, p, out, e);
+}
+
+static int
 r_redirect(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
 {
 	return with_services(render_nft_proxy, p, out, e);
@@ -269,6 +319,12 @@ r_wpad(const struct fwconf_settings *p, FILE *out, struct fwconf_err *e)
 static const struct kv_render renders[] = {
 	{ "squid", r_squid },
 	{ "squid3", r_squid3 },
+	{ "c-icap", r_c_icap },
+	{ "e2guardian", r_e2guardian },
+	{ "e2guardianf1", r_e2guardianf1 },
+	{ "privoxy", r_privoxy },
+	{ "dante", r_dante },
+	{ "ftp-proxy", r_ftp_proxy },
 	{ "proxy-redirect", r_redirect },
 	{ "pac", r_pac },
 	{ "wpad", r_wpad },
@@ -547,7 +603,7 @@ cmd_check_cache(int argc, char *argv[])
 	mem = strtoll(render_get(&s, "cache_mem_mb"), NULL, 10);
 	for (i = 0; i < NPROXIES; i++) {
 		need[i] = 0;
-		if (!render_yes(&s, proxies[i].name))
+		if (!proxies[i].instance || !render_yes(&s, proxies[i].name))
 			continue;
 		n++;
 		strlcat(names, *names ? " and " : "", sizeof(names));

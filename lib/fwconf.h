@@ -282,9 +282,10 @@ enum fwconf_soft { FWCONF_SOFT_RELOAD, FWCONF_SOFT_RESTART, FWCONF_SOFT_DEFER };
 
 struct fwconf_unit_file {
 	char	*name;
-	char	*render;	/* command; its stdout is the file */
+	char	*render;	/* command; its stdout is the file; NULL if hand */
 	char	*target;	/* absolute, under ROOT */
 	mode_t	 mode;
+	bool	 hand;		/* written by hand: checked, never rendered */
 };
 
 struct fwconf_unit {

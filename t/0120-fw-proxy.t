@@ -17,7 +17,7 @@ check 'keys lists every key with the manual label' '
 	has out "^http_ports	portlist	80 21 443 70 210 280 488 591 777 1025-65535	Erlaubte HTTP-Ports\$" &&
 	has out "^transparent	enum	off	Transparenter HTTP-Proxy\$" &&
 	has out "^auto_proxy_except	string		Auto-HTTP-Proxy-Ausnahmen\$" &&
-	test "$(wc -l <out)" = 26'
+	test "$(wc -l <out)" = 40'
 
 check 'ports 0 and 70000 are refused, in lists too' '
 	fails 1 fw-proxy set "http_ports=80 0" 2>err && has err "must be a port from 1 to 65535" &&

@@ -80,3 +80,63 @@ stop_squids() {
 	:
 }
 squid_pid() { cat "$FW_ROOT/run/$1.pid" 2>/dev/null; }
+
+# The filter proxies: the targets of their units, which proxyctl reads.
+proxy_conf() {
+	case $1 in
+	c-icap) echo "$FW_ROOT/etc/c-icap/c-icap.conf" ;;
+	e2guardian) echo "$FW_ROOT/etc/e2guardian/e2guardian.conf" ;;
+	privoxy) echo "$FW_ROOT/etc/privoxy/config" ;;
+	dante) echo "$FW_ROOT/etc/danted.conf" ;;
+	ftp-proxy) echo "$FW_ROOT/etc/proxy-suite/ftp-proxy.conf" ;;
+	haproxy) echo "$FW_ROOT/etc/haproxy/haproxy.cfg" ;;
+	esac
+}
+# proxy_units [-p PREFIX] UNIT...: the named units of the filter proxies
+# controlled by share/mpfw/proxyctl, by pid files under the root, after
+# anything already in the drop-in's start and stop (clamd, say: see
+# proxy_units_file); PREFIX runs before each command (ip netns exec).
+proxy_units() {
+	_pre=
+	if [ "$1" = -p ]; then _pre=$2; shift 2; fi
+	for _u; do
+		cat <<X
+unit $_u {
+	reload  = '$_pre"\$FW_DATADIR/proxyctl" $_u reload %t'
+	restart = '$_pre"\$FW_DATADIR/proxyctl" $_u restart %t'
+	start   = '$_pre"\$FW_DATADIR/proxyctl" $_u start %t'
+	stop    = '$_pre"\$FW_DATADIR/proxyctl" $_u stop %t'
+}
+X
+	done >"$settings/units.d/test-proxies.conf"
+}
+# stop_proxies [PREFIX]: every filter proxy proxyctl may have started.
+stop_proxies() {
+	for _u in c-icap e2guardian privoxy dante ftp-proxy haproxy; do
+		_c=$(proxy_conf $_u)
+		[ -f "$_c" ] && ${1-} "$FW_DATADIR/proxyctl" $_u stop "$_c" \
+		    2>/dev/null
+	done
+	:
+}
+proxy_pid() {
+	case $1 in
+	c-icap) cat "$FW_ROOT/run/c-icap/c-icap.pid" ;;
+	privoxy|haproxy|ftp-proxy|e2guardian) cat "$FW_ROOT/run/$1.pid" ;;
+	dante) cat "$FW_ROOT/run/danted.pid" ;;
+	esac 2>/dev/null | head -n 1
+}
+# listening ADDR PORT: does anything take connections there?
+listening() { nc -z "$1" "$2" 2>/dev/null; }
+
+# start_www ADDR PORT DIR: a static web server of the files of DIR (it
+# sends Last-Modified, so Squid caches what it serves), stopped by
+# stop_origins.
+start_www() {
+	/usr/bin/python3 -m http.server "$2" --bind "$1" --directory "$3" \
+	    >/dev/null 2>&1 &
+	origins="$origins $!"
+	wait_for 10 listening "$1" "$2"
+}
+# closed ADDR PORT: nothing takes connections there (any more).
+closed() { ! nc -z "$1" "$2" 2>/dev/null; }

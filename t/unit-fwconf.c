@@ -570,6 +570,28 @@ test_units(void)
 	    "file f { render = 'r' target = '/e' } }", "v", &e) == -1 &&
 	    strstr(e.msg, "not both") != NULL,
 	    "direct render/target and file sections: %s", e.msg);
+	ok(fwconf_units_parse(&us, "unit h { file cfg { target = '/h' "
+	    "hand = yes } file gen { render = 'r' target = '/g' } "
+	    "check = 'c %f' reload = 'x' soft = reload }", "w", &e) == 0 &&
+	    us.n == 3 && us.v[2].files[0].hand &&
+	    us.v[2].files[0].render == NULL && !us.v[2].files[1].hand &&
+	    strstr(us.v[2].definition, "\thand\n") != NULL,
+	    "a file written by hand beside a rendered one");
+	ok(fwconf_units_parse(&us, "unit k { target = '/k' hand = yes "
+	    "check = 'c' reload = 'x' soft = reload }", "x", &e) == 0 &&
+	    fwconf_units_parse(&us, "unit k { target = '/k2' }", "x2",
+	    &e) == 0 && us.n == 4 &&
+	    us.v[3].files[0].hand && strcmp(us.v[3].files[0].target,
+	    "/k2") == 0, "a drop-in moves a file written by hand, which stays "
+	    "so");
+	ok(fwconf_units_parse(&us, "unit i { render = 'r' target = '/i' "
+	    "hand = yes check = 'c' reload = 'x' soft = reload }", "y",
+	    &e) == -1 && strstr(e.msg, "not both") != NULL,
+	    "render and hand = yes together: %s", e.msg);
+	ok(fwconf_units_parse(&us, "unit j { target = '/j' check = 'c' "
+	    "reload = 'x' soft = reload }", "z", &e) == -1 &&
+	    strstr(e.msg, "needs render and target (or target and hand = "
+	    "yes)") != NULL, "a target alone: %s", e.msg);
 	fwconf_units_free(&us);
 }
 

@@ -1,6 +1,7 @@
 /* common.c: what every renderer shares. */
 #include <err.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -111,4 +112,41 @@ render_word(const char **list, size_t *len)
 	*len = strcspn(w, " ,");
 	*list = w + *len;
 	return w;
+}
+
+/*
+ * The clients of the proxies: fw-svc's lan_nets, dmz_net and extra_net
+ * and fw-proxy's client_nets, as one list for render_word(), to free; NULL
+ * with errno when out of memory.
+ */
+char *
+render_proxy_clients(const struct fwconf_settings *p,
+    const struct fwconf_settings *svc)
+{
+	static const char *const svc_keys[] = { "lan_nets", "dmz_net",
+	    "extra_net" };
+	const char *nets;
+	char *buf = NULL;
+	size_t i, len = 0;
+	FILE *mem;
+
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(svc_keys) / sizeof(svc_keys[0]); i++)
+		if (*(nets = render_get(svc, svc_keys[i])) != '\0')
+			fprintf(mem, " %s", nets);
+	if (*(nets = render_get(p, "client_nets")) != '\0')
+		fprintf(mem, " %s", nets);
+	if (fclose(mem) == EOF) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Is the network or address (a word of a list) an IPv6 one? */
+int
+render_is_ipv6(const char *w, size_t len)
+{
+	return memchr(w, ':', len) != NULL;
 }

@@ -22,6 +22,9 @@ const char *render_bindir(struct fwconf_err *);
 const char *render_get(const struct fwconf_settings *, const char *key);
 int	 render_yes(const struct fwconf_settings *, const char *key);
 const char *render_word(const char **list, size_t *len);
+char	*render_proxy_clients(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc);
+int	 render_is_ipv6(const char *word, size_t len);
 
 /* NTP, fail2ban, arpwatch, the Nagios agent, the serial console, SMART */
 /* chrony.c */
@@ -140,6 +143,24 @@ bool	 is_native_hash(const char *);
  * The proxies' files (fw-proxy render NAME).  Each takes the proxy
  * settings and fw-svc's, for the firewall's name, address and networks.
  */
+/* c-icap.c: the ICAP server of the malware scanner, asking clamd */
+int	 render_c_icap_conf(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* dante.c: the SOCKS server */
+int	 render_dante_conf(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* e2guardian.c: the youth filter, its main file and its filter group */
+int	 render_e2guardian_conf(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+int	 render_e2guardian_group(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* ftp-proxy.c: the FTP proxy */
+int	 render_ftp_proxy_conf(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
 /* lighttpd.c: the web server of the PAC file */
 int	 render_lighttpd_wpad(const struct fwconf_settings *proxy,
 	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
@@ -162,7 +183,11 @@ int	 pac_except_parse(const char *item, enum pac_except *,
 /* auto_proxy_except as a whole: every item valid, none covering another. */
 int	 pac_except_check(const char *list, struct fwconf_err *);
 
-/* squid.c: squid.conf of the instance squid or squid3 */
+/* privoxy.c: the ad filter */
+int	 render_privoxy_conf(const struct fwconf_settings *proxy,
+	    const struct fwconf_settings *svc, FILE *, struct fwconf_err *);
+
+/* squid.c: squid.conf of the instance squid or squid3, the scanner's port */
 int	 render_squid_conf(const struct fwconf_settings *proxy,
 	    const struct fwconf_settings *svc, const char *instance, FILE *,
 	    struct fwconf_err *);

@@ -5,6 +5,20 @@
  * /var/spool/INSTANCE, /var/log/INSTANCE, /run/INSTANCE.pid, so the
  * first one is where Debian's squid service expects it.
  *
+ * The first instance also serves the filter proxies.  The malware
+ * scanner (scanner) is a port of its own, scanner_port, whose responses
+ * Squid sends through ICAP (RESPMOD, before caching) to c-icap's
+ * virus_scan service (c-icap.c), which asks clamd; so the scanner shares
+ * Squid's rules, logs and cache.  A hit of that cache would skip the
+ * scan, so a request on the scanner port never takes one (send_hit) and
+ * what it fetched is not stored (store_miss).  Squid opens an ICAP
+ * connection per response: an idle one it kept open would hold up
+ * c-icap's stop for as long as Squid kept it.  The youth filter and the
+ * ad filter (e2guardian.c, privoxy.c) fetch through Squid from lan_ip;
+ * e2guardian names its client in X-Forwarded-For, which Squid believes
+ * of lan_ip alone, so that Squid's client rules and its log see the
+ * filters' clients and not the filter.
+ *
  * Quoting: free text (header names, the User-Agent) is written by one
  * helper, squid_quote(), between `configuration_includes_quoted_values
  * on` and `off`.  Squid then reads "..." with \" and \\ as escapes, and
@@ -177,6 +191,9 @@ render_squid_conf(const struct fwconf_settings *p,
 	const char *request = three ? "squid3_request_headers" :
 	    "headers_allowed";
 	const char *agent = render_get(p, "user_agent");
+	const int scanner = !three && render_yes(p, "scanner");
+	const int chained = !three && (render_yes(p, "youth_filter") ||
+	    render_yes(p, "ad_filter"));
 	long long disk = strtoll(render_get(p, "cache_disk_mb"), NULL, 10);
 	char command[64];
 
@@ -193,6 +210,9 @@ render_squid_conf(const struct fwconf_settings *p,
 
 	fprintf(out, "http_port %s:%s\n", lan_ip,
 	    render_get(p, three ? "squid3_port" : "squid_port"));
+	if (scanner)
+		fprintf(out, "http_port %s:%s name=mpfw_scanner\n", lan_ip,
+		    render_get(p, "scanner_port"));
 	if (strcmp(render_get(p, "transparent"), instance) == 0)
 		fprintf(out, "http_port %s:%s intercept\n", lan_ip,
 		    render_get(p, "transparent_port"));
@@ -221,12 +241,20 @@ render_squid_conf(const struct fwconf_settings *p,
 
 	fprintf(out, "\n# Who may use the proxy, and to which ports.\n");
 	client_acl(p, svc, out);
+	if (chained) {
+		fprintf(out, "# The youth and ad filters, which fetch through "
+		    "Squid; X-Forwarded-For is believed of them alone.\n");
+		fprintf(out, "acl mpfw_filters src %s/32\n", lan_ip);
+		fprintf(out, "follow_x_forwarded_for allow mpfw_filters\n");
+		fprintf(out, "follow_x_forwarded_for deny all\n");
+	}
 	fprintf(out, "acl mpfw_http_ports port %s\n",
 	    render_get(p, "http_ports"));
 	fprintf(out, "acl mpfw_https_ports port %s\n",
 	    render_get(p, "https_ports"));
 	fprintf(out, "acl mpfw_connect method CONNECT\n");
-	fprintf(out, "http_access deny !mpfw_clients\n");
+	fprintf(out, "http_access deny !mpfw_clients%s\n", chained ?
+	    " !mpfw_filters" : "");
 	fprintf(out, "http_access deny manager\n");
 	fprintf(out, "http_access deny mpfw_connect !mpfw_https_ports\n");
 	fprintf(out, "http_access deny !mpfw_connect !mpfw_http_ports\n");
@@ -244,7 +272,24 @@ render_squid_conf(const struct fwconf_settings *p,
 		fprintf(out, "acl mpfw_users proxy_auth REQUIRED\n");
 		fprintf(out, "http_access deny !mpfw_users\n");
 	}
-	fprintf(out, "http_access allow mpfw_clients\nhttp_access deny all\n");
+	fprintf(out, "http_access allow mpfw_clients\n");
+	if (chained)
+		fprintf(out, "http_access allow mpfw_filters\n");
+	fprintf(out, "http_access deny all\n");
+	if (scanner) {
+		fprintf(out, "\n# The malware scanner: responses to requests on "
+		    "scanner_port pass c-icap's virus scanner.\n");
+		fprintf(out, "acl mpfw_scanner myportname mpfw_scanner\n");
+		fprintf(out, "icap_enable on\nicap_persistent_connections off\n");
+		fprintf(out, "icap_service mpfw_virus_scan respmod_precache "
+		    "bypass=off icap://127.0.0.1:%s/virus_scan\n",
+		    render_get(p, "icap_port"));
+		fprintf(out, "adaptation_access mpfw_virus_scan allow "
+		    "mpfw_scanner\n");
+		fprintf(out, "adaptation_access mpfw_virus_scan deny all\n");
+		fprintf(out, "send_hit deny mpfw_scanner\n");
+		fprintf(out, "store_miss deny mpfw_scanner\n");
+	}
 
 	if (!render_yes(p, filter))
 		return 0;
