@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <sha2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,22 +59,136 @@ apply_load(struct apply *a)
 
 /* ---- stamps ---- */
 
+/*
+ * A cache of the inputs' hashes, ROOT/var/lib/mpfw/hashes (0600): per
+ * settings file, the device, inode, size, modification and change times
+ * of it and of its secrets file, and the hash of the two, so that an apply
+ * with nothing pending reads neither (a table of a hundred thousand DNS
+ * entries is 2 MB to hash).  An entry is trusted only when both files
+ * are still those it names; none is made for a file changed in the last
+ * two seconds, whose times a change within the same clock tick would not
+ * change (git's "racy" files); the renders of a past generation
+ * (FW_SETTINGS_DIR) does without it.  Losing it costs a hash, no more.
+ */
+struct hcache {
+	char	 name[64];
+	char	 id[2][128];
+	char	 hash[SHA256_DIGEST_STRING_LENGTH];
+};
+
+static struct hcache *hc;
+static size_t nhc;
+static bool hc_loaded, hc_dirty;
+
+static void
+hc_load(void)
+{
+	char path[PATH_MAX], *buf, *line, *next;
+	struct fwconf_err e;
+	struct hcache h;
+	size_t len;
+
+	hc_loaded = true;
+	if (state_dir(path, sizeof(path), "hashes") == -1 ||
+	    fwconf_read_all(path, &buf, &len, NULL, &e) != 0)
+		return;
+	for (line = buf; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			break;		/* cut short: not trusted */
+		*next++ = '\0';
+		if (sscanf(line, "%63s %127s %127s %64s", h.name, h.id[0],
+		    h.id[1], h.hash) != 4 || strlen(h.hash) != 64 ||
+		    strspn(h.hash, "0123456789abcdef") != 64)
+			continue;
+		hc = xreallocarray(hc, nhc + 1, sizeof(*hc));
+		hc[nhc++] = h;
+	}
+	free(buf);
+}
+
+static void
+hc_save(void)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], line[512];
+	size_t i;
+	int fd, n;
+	bool ok = true;
+
+	hc_dirty = false;
+	if (state_dir(dir, sizeof(dir), "") == -1 ||
+	    state_dir(path, sizeof(path), "hashes") == -1 ||
+	    state_dir(tmp, sizeof(tmp), ".hashes.tmp") == -1)
+		return;
+	/* Not before the first apply has made the state directory. */
+	if ((fd = fwconf_open(dir, O_RDONLY | O_DIRECTORY, 0)) == -1)
+		return;
+	close(fd);
+	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+	    0600)) == -1)
+		return;
+	for (i = 0; i < nhc && ok; i++) {
+		n = snprintf(line, sizeof(line), "%s %s %s %s\n", hc[i].name,
+		    hc[i].id[0], hc[i].id[1], hc[i].hash);
+		ok = n > 0 && (size_t)n < sizeof(line) &&
+		    write(fd, line, (size_t)n) == n;
+	}
+	if (close(fd) == -1 || !ok || fwconf_rename(tmp, path) == -1)
+		fwconf_unlink(tmp);
+}
+
+/* What identifies path's file: "absent", or its device, inode, size and
+ * times; false when it cannot be cached (not a regular file, or changed
+ * in the last two seconds). */
+static bool
+file_id(const char *path, char *buf, size_t size, time_t now)
+{
+	struct stat st;
+
+	if (fwconf_lstat(path, &st) == -1) {
+		snprintf(buf, size, "absent");
+		return errno == ENOENT;
+	}
+	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld:%jd.%09ld",
+	    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+	    (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	    (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	return S_ISREG(st.st_mode) && now - st.st_ctim.tv_sec >= 2 &&
+	    now - st.st_mtim.tv_sec >= 2;
+}
+
 /* A settings file and its secrets, hashed together. */
 static void
 hash_input(const char *input, char out[SHA256_DIGEST_STRING_LENGTH])
 {
-	char path[PATH_MAX], *buf;
+	char path[2][PATH_MAX], *buf, id[2][128];
 	struct fwconf_err e;
 	SHA2_CTX ctx;
-	size_t len;
+	size_t len, k = 0;
+	bool cache;
 	int i, r;
 
+	if (fwconf_settings_path(path[0], sizeof(path[0]), input) == -1 ||
+	    fwconf_secrets_path(path[1], sizeof(path[1]), input) == -1)
+		errx(FWCONF_SYSTEM, "%s: path too long", input);
+	cache = getenv("FW_SETTINGS_DIR") == NULL && strlen(input) < 64;
+	if (cache) {
+		time_t now = time(NULL);
+
+		if (!hc_loaded)
+			hc_load();
+		cache = file_id(path[0], id[0], sizeof(id[0]), now);
+		cache = file_id(path[1], id[1], sizeof(id[1]), now) && cache;
+		for (k = 0; k < nhc && strcmp(hc[k].name, input) != 0; k++)
+			;
+		if (cache && k < nhc && strcmp(hc[k].id[0], id[0]) == 0 &&
+		    strcmp(hc[k].id[1], id[1]) == 0) {
+			memcpy(out, hc[k].hash, SHA256_DIGEST_STRING_LENGTH);
+			return;
+		}
+	}
 	SHA256Init(&ctx);
 	for (i = 0; i < 2; i++) {
-		if ((i == 0 ? fwconf_settings_path(path, sizeof(path), input) :
-		    fwconf_secrets_path(path, sizeof(path), input)) == -1)
-			errx(FWCONF_SYSTEM, "%s: path too long", input);
-		if ((r = fwconf_read_all(path, &buf, &len, NULL, &e)) == -1)
+		if ((r = fwconf_read_all(path[i], &buf, &len, NULL, &e)) == -1)
 			die(&e);
 		if (r == 1)
 			SHA256Update(&ctx, (const uint8_t *)"absent", 7);
@@ -85,6 +200,15 @@ hash_input(const char *input, char out[SHA256_DIGEST_STRING_LENGTH])
 		free(buf);
 	}
 	SHA256End(&ctx, out);
+	if (!cache)
+		return;
+	if (k == nhc) {
+		hc = xreallocarray(hc, nhc + 1, sizeof(*hc));
+		strlcpy(hc[nhc++].name, input, sizeof(hc->name));
+	}
+	memcpy(hc[k].id, id, sizeof(id));
+	memcpy(hc[k].hash, out, SHA256_DIGEST_STRING_LENGTH);
+	hc_dirty = true;
 }
 
 bool
@@ -129,6 +253,8 @@ make_stamp(const struct fwconf_unit *u, bool enabled)
 		free(stamp);
 		stamp = next;
 	}
+	if (hc_dirty)
+		hc_save();
 	return stamp;
 }
 
@@ -853,13 +979,106 @@ select_jobs(struct apply *a, int argc, char *argv[], bool every)
 
 /* ---- committing ---- */
 
+/*
+ * The directories to fsync once the files written into them are all
+ * there: one fsync a directory, not one a file.
+ */
+struct dirsync {
+	char	 (*v)[PATH_MAX];
+	size_t	 n;
+};
+
 static void
-note_file(struct apply *a, const struct job *j, size_t f)
+dirsync_add(struct dirsync *d, const char *file)
 {
-	char installed[PATH_MAX];
+	char dir[PATH_MAX], *slash;
+	size_t i;
+
+	strlcpy(dir, file, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return;
+	*slash = '\0';
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i], dir) == 0)
+			return;
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	strlcpy(d->v[d->n++], dir, sizeof(*d->v));
+}
+
+/* 0, or -1 with e filled: a file written may not survive a crash. */
+static int
+dirsync_run(struct dirsync *d, struct fwconf_err *e)
+{
+	size_t i;
+	int fd, r = 0;
+
+	for (i = 0; i < d->n && r == 0; i++) {
+		if ((fd = fwconf_open(d->v[i], O_RDONLY | O_DIRECTORY, 0)) == -1 ||
+		    fsync(fd) == -1)
+			r = fwconf_fail_errno(e, "%s: fsync of directory",
+			    d->v[i]);
+		if (fd != -1)
+			close(fd);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+	return r;
+}
+
+/*
+ * The file at path into the store, as store_put_file does, but with the
+ * fsync of the objects directory left to the caller, once for all the
+ * files of an apply: 0 and its hash, 1 when there is no such file.
+ */
+static int
+keep_copy(const char *path, hash_t h, struct dirsync *d, struct fwconf_err *e)
+{
+	char obj[PATH_MAX], dir[PATH_MAX], *buf;
+	struct fwconf_out o;
+	size_t len;
+	int r;
+
+	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) != 0)
+		return r;
+	hash_buf(buf, len, h);
+	if (store_has(h)) {
+		free(buf);
+		return 0;
+	}
+	if (store_path(obj, sizeof(obj), h) == -1 ||
+	    state_dir(dir, sizeof(dir), "objects") == -1) {
+		free(buf);
+		return fwconf_fail(e, FWCONF_SYSTEM, "store: path too long");
+	}
+	if (fwconf_mkdirs(dir, 0700, e) == -1 ||
+	    fwconf_out_open(&o, obj, 0600, (uid_t)-1, (gid_t)-1, e) == -1) {
+		free(buf);
+		return -1;
+	}
+	o.dirsync_later = true;
+	fwconf_out_write(&o, buf, len);
+	free(buf);
+	if (fwconf_out_close(&o, e) == -1)
+		return -1;
+	dirsync_add(d, obj);
+	return 0;
+}
+
+/*
+ * The record of one file this apply installs: the installed file kept in
+ * the store first, to be put back if anything fails; of the candidate
+ * only its hash, since it is installed from the stage, never read back
+ * from the store.
+ */
+static void
+note_file(struct apply *a, const struct job *j, size_t f, struct dirsync *d)
+{
+	char installed[PATH_MAX], *buf;
 	struct txn_file tf;
 	struct fwconf_err e;
 	struct stat st;
+	size_t len;
 	int r;
 
 	memset(&tf, 0, sizeof(tf));
@@ -868,7 +1087,7 @@ note_file(struct apply *a, const struct job *j, size_t f)
 	tf.mode = installed_mode(j->u, f);
 	tf.gid = j->gid;
 	installed_path(installed, sizeof(installed), tf.target);
-	if ((r = store_put_file(installed, tf.before, &e)) == -1)
+	if ((r = keep_copy(installed, tf.before, d, &e)) == -1)
 		die(&e);
 	if (r == 1)
 		tf.before[0] = '\0';
@@ -881,9 +1100,42 @@ note_file(struct apply *a, const struct job *j, size_t f)
 		tf.was_uid = (uid_t)-1;
 		tf.was_gid = (gid_t)-1;
 	}
-	if (store_put_file(j->cand[f], tf.after, &e) != 0)
+	if (fwconf_read_all(j->cand[f], &buf, &len, NULL, &e) != 0)
 		die(&e);
+	hash_buf(buf, len, tf.after);
+	free(buf);
 	txn_add_file(&a->txn, &tf);
+}
+
+/*
+ * Install a candidate, as txn_install would put the object it names:
+ * written whole or not at all, with the unit's mode and group; the
+ * directory's fsync is left to the caller, once for all.
+ */
+static int
+install(const struct job *j, size_t f, const struct txn_file *tf,
+    struct dirsync *d, struct fwconf_err *e)
+{
+	char path[PATH_MAX], *buf;
+	struct fwconf_out o;
+	size_t len;
+
+	installed_path(path, sizeof(path), tf->target);
+	if (fwconf_read_all(j->cand[f], &buf, &len, NULL, e) != 0)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: the candidate is "
+		    "gone", j->cand[f]);
+	if (fwconf_mkdirs_parent(path, e) == -1 ||
+	    fwconf_out_open(&o, path, tf->mode, (uid_t)-1, tf->gid, e) == -1) {
+		free(buf);
+		return -1;
+	}
+	o.dirsync_later = true;
+	fwconf_out_write(&o, buf, len);
+	free(buf);
+	if (fwconf_out_close(&o, e) == -1)
+		return -1;
+	dirsync_add(d, path);
+	return 0;
 }
 
 /* The next generation's tables, with what this apply does. */
@@ -1013,6 +1265,7 @@ render_all(struct apply *a)
 int
 run_apply(struct apply *a)
 {
+	struct dirsync ds = { 0 };
 	struct fwconf_err e;
 	size_t i, f;
 	int r;
@@ -1053,11 +1306,14 @@ run_apply(struct apply *a)
 
 		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++)
 			if (j->changed[f])
-				note_file(a, j, f);
+				note_file(a, j, f, &ds);
 		if (j->action != ACT_NONE)
 			txn_add_unit(&a->txn, j->u->name,
 			    action_names[j->action]);
 	}
+	/* The copies kept are on disk before the record names them. */
+	if (dirsync_run(&ds, &e) == -1)
+		die(&e);
 	build_next(a);
 	/* The point before which nothing was installed. */
 	if (txn_write(&a->txn, "applying", &e) == -1) {
@@ -1070,14 +1326,30 @@ run_apply(struct apply *a)
 	for (i = 0; i < a->njobs; i++) {
 		struct job *j = &a->jobs[i];
 		struct txn_file tf;
-		size_t k = 0;
+		size_t k;
+		bool found;
 
-		while (txn_file_at(&a->txn, &k, &tf))
-			if (strcmp(tf.unit, j->u->name) == 0 &&
-			    txn_install(&tf, &e) == -1) {
+		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++) {
+			if (!j->changed[f])
+				continue;
+			/* Its record, for the mode and group it gets. */
+			for (k = 0, found = false; !found &&
+			    txn_file_at(&a->txn, &k, &tf);)
+				found = strcmp(tf.target,
+				    j->u->files[f].target) == 0;
+			if (!found)
+				errx(FWCONF_SYSTEM, "%s: not in the transaction "
+				    "record", j->u->files[f].target);
+			if (install(j, f, &tf, &ds, &e) == -1) {
 				say_error(&e);
 				return undo_and_drop(a);
 			}
+		}
+	}
+	/* Installed files on disk before any daemon reads them. */
+	if (dirsync_run(&ds, &e) == -1) {
+		say_error(&e);
+		return undo_and_drop(a);
 	}
 	for (i = 0; i < a->njobs; i++) {
 		struct job *j = &a->jobs[i];

@@ -252,7 +252,7 @@ fwconf_out_close(struct fwconf_out *o, struct fwconf_err *e)
 	 * The new file is in place; a failed directory fsync means it may not
 	 * survive a crash, which the caller must hear about.
 	 */
-	if (fsync(o->dir) == -1) {
+	if (!o->dirsync_later && fsync(o->dir) == -1) {
 		fwconf_fail_errno(e, "%s: fsync of directory", o->path);
 		close(o->dir);
 		o->dir = -1;

@@ -168,6 +168,8 @@ struct fwconf_out {
 	const char *path, *base;
 	int	 dir, fd;
 	int	 err;		/* the first write error, 0 */
+	bool	 dirsync_later;	/* the caller fsyncs the directory, once
+				 * for several files */
 	char	 tmp[256];
 	size_t	 n;
 	char	 buf[65536];

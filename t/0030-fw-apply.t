@@ -139,8 +139,14 @@ q() { dig +short +time=1 +tries=2 @127.0.0.1 -p "$dns_port" "$@"; }
 dnsmasq_pid() { cat "$run/dnsmasq.pid"; }
 hostsd=$FW_ROOT/etc/dnsmasq-mpfw.hosts.d
 bulk=$FW_ROOT/etc/dnsmasq-mpfw.hosts
-# How often the upstream was asked for cached.example.org.
-asked_upstream() { grep -c "query\[A\] cached.example.org from" "$run/upstream.log" || :; }
+# How often the upstream was asked for cached.example.org, once its log
+# has all it got so far: a query of its own, logged last, is waited for.
+asked_upstream() {
+	_s=sent$(od -An -N4 -tu4 /dev/urandom | tr -d " ")
+	dig +short +time=1 +tries=2 @127.0.0.1 -p "$up_port" "$_s.example.org" >/dev/null
+	wait_for 2 grep -q "query\[A\] $_s.example.org from" "$run/upstream.log"
+	grep -c "query\[A\] cached.example.org from" "$run/upstream.log" || :
+}
 # How often dnsmasq read the addn-hosts file: at start and on each SIGHUP.
 bulk_reads() { grep -c "read $bulk - " "$run/dnsmasq.log" || :; }
 sshd_pid() { cat "$run/sshd.pid"; }
@@ -220,8 +226,9 @@ check 'and the forwarded answer is still cached: the upstream was not asked agai
 	test "$(q cached.example.org)" = 10.9.8.7 && test "$(asked_upstream)" = 1'
 
 check 'a SIGHUP, the reload of old, would have flushed it: the upstream is asked again' '
-	kill -HUP "$(dnsmasq_pid)" && test "$(q cached.example.org)" = 10.9.8.7 &&
-	test "$(asked_upstream)" = 2'
+	reads=$(bulk_reads) && kill -HUP "$(dnsmasq_pid)" &&
+	wait_for 5 test "$(bulk_reads)" -gt "$reads" &&
+	test "$(q cached.example.org)" = 10.9.8.7 && test "$(asked_upstream)" = 2'
 
 check 'an alias goes with the firewall: the reverse lookup of lan_ip stays the firewall' '
 	fw-dns add wiki && fw-apply && test "$(q wiki)" = 127.0.0.1 &&
