@@ -329,10 +329,7 @@ struct check {
 	enum how how;
 	const char *pattern;		/* WARN: only the names it matches */
 	const struct firewall *fw;	/* the own name is refused too */
-	int	 shard;			/* FATAL: warn only of this shard's */
 };
-
-static int shard_of(const struct firewall *, const char *addr, size_t n);
 
 static bool
 check_record(void *arg, const struct fwconf_view *v,
@@ -359,8 +356,6 @@ check_record(void *arg, const struct fwconf_view *v,
 		say = fnmatch(c->pattern, name, FNM_CASEFOLD) == 0;
 		free(name);
 	}
-	if (say && c->how == FATAL && c->shard >= 0)
-		say = shard_of(c->fw, r->value, r->vlen) == c->shard;
 	if (say)
 		warnx("%s:%zu: %s", v->path, r->lineno, e.msg);
 	return false;
@@ -552,7 +547,7 @@ print_record(const struct fwconf_vrec *r)
 static int
 cmd_list(int argc, char *argv[])
 {
-	struct check c = { .how = WARN, .shard = -1 };
+	struct check c = { .how = WARN };
 	struct fwconf_view v;
 	struct fwconf_vrec r;
 	const char *pattern = argc == 2 ? argv[1] : NULL;
@@ -598,7 +593,7 @@ cmd_list(int argc, char *argv[])
 static int
 cmd_add(int argc, char *argv[])
 {
-	struct check c = { .how = QUIET, .shard = -1 };
+	struct check c = { .how = QUIET };
 	struct fwconf_view v;
 	struct fwconf_vrec r;
 	struct firewall fw;
@@ -639,7 +634,7 @@ cmd_add(int argc, char *argv[])
 static int
 cmd_set(int argc, char *argv[])
 {
-	struct check c = { .how = QUIET, .shard = -1 };
+	struct check c = { .how = QUIET };
 	struct fwconf_view v;
 	struct fwconf_vrec r;
 	struct fwconf_err e;
@@ -719,7 +714,7 @@ by_start(const void *a, const void *b)
 static int
 cmd_del(int argc, char *argv[])
 {
-	struct check c = { .how = QUIET, .shard = -1 };
+	struct check c = { .how = QUIET };
 	struct fwconf_view v;
 	struct fwconf_vrec *gone;
 	struct writer w;
@@ -1029,7 +1024,7 @@ merge(const struct fwconf_view *v, const struct input *in, bool replace,
 static int
 cmd_import(int argc, char *argv[])
 {
-	struct check c = { .how = QUIET, .shard = -1 };
+	struct check c = { .how = QUIET };
 	struct input in = { 0 };
 	struct fwconf_view v;
 	struct firewall fw;
@@ -1100,17 +1095,79 @@ cmd_import(int argc, char *argv[])
 /* ---- rendering ---- */
 
 /*
- * Which shard of the hosts directory an address goes to (render.h): every
- * line of an address in one file, so that the first line naming it, which
- * decides its reverse lookup, stays first however dnsmasq reads the
- * files.  An alias has the firewall's address.
+ * The addresses more than one line of the hosts files names (an alias
+ * names the firewall's, as the firewall's own line does): a set, as an
+ * open hash table of pointers into the table.
+ */
+struct shared {
+	const char **addr;
+	size_t	*len;
+	unsigned char *count;
+	size_t	 size;		/* a power of two */
+};
+
+static size_t
+slot(const struct shared *sh, const char *a, size_t n)
+{
+	size_t i = (size_t)render_dnsmasq_shard_hash(a, n) & (sh->size - 1);
+
+	while (sh->addr[i] != NULL && (sh->len[i] != n ||
+	    memcmp(sh->addr[i], a, n) != 0))
+		i = (i + 1) & (sh->size - 1);
+	return i;
+}
+
+static void
+count_addr(struct shared *sh, const char *a, size_t n)
+{
+	size_t i = slot(sh, a, n);
+
+	sh->addr[i] = a;
+	sh->len[i] = n;
+	if (sh->count[i] < 2)
+		sh->count[i]++;
+}
+
+static void
+find_shared(struct shared *sh, const struct fwconf_view *v,
+    const struct firewall *fw)
+{
+	struct fwconf_vrec r;
+	size_t pos = 0;
+
+	for (sh->size = 64; sh->size < 2 * (v->nrecs + 1); sh->size *= 2)
+		;
+	sh->addr = xreallocarray(NULL, sh->size, sizeof(*sh->addr));
+	sh->len = xreallocarray(NULL, sh->size, sizeof(*sh->len));
+	sh->count = xmalloc(sh->size);
+	memset(sh->addr, 0, sh->size * sizeof(*sh->addr));
+	memset(sh->count, 0, sh->size);
+	count_addr(sh, fw->lan_ip, fw->names.lan_ip_len);
+	while (fwconf_view_next(v, &pos, &r))
+		if (r.vlen == 0)
+			count_addr(sh, fw->lan_ip, fw->names.lan_ip_len);
+		else
+			count_addr(sh, r.value, r.vlen);
+}
+
+/*
+ * Which file of the hosts directory a line goes to (render.h): by its
+ * name, so that a change of address rewrites one file; but every line of
+ * an address that several lines name goes by that address, to one file,
+ * so that the first line naming it, which decides its reverse lookup,
+ * stays first however dnsmasq reads the files.  The firewall's line goes
+ * by its address.
  */
 static int
-shard_of(const struct firewall *fw, const char *addr, size_t n)
+shard_of(const struct shared *sh, const struct firewall *fw,
+    const struct fwconf_vrec *r)
 {
-	if (n == 0)
-		return render_dnsmasq_shard(fw->lan_ip, strlen(fw->lan_ip));
-	return render_dnsmasq_shard(addr, n);
+	const char *a = r->vlen > 0 ? r->value : fw->lan_ip;
+	size_t n = r->vlen > 0 ? r->vlen : fw->names.lan_ip_len;
+
+	if (sh->count[slot(sh, a, n)] > 1)
+		return render_dnsmasq_shard(a, n);
+	return render_dnsmasq_shard(r->name, r->nlen);
 }
 
 /* What render writes: one shard, the bulk file, or everything. */
@@ -1156,6 +1213,7 @@ static int
 cmd_render(int argc, char *argv[])
 {
 	struct check c = { .how = FATAL };
+	struct shared sh = { 0 };
 	struct fwconf_view v;
 	struct fwconf_vrec r;
 	struct firewall fw;
@@ -1168,7 +1226,6 @@ cmd_render(int argc, char *argv[])
 	read_firewall(&fw);
 	open_view(&v);
 	c.fw = &fw;
-	c.shard = what >= 0 ? what : -1;
 	if ((trusted = check_view(&v, &c)))
 		refuse_own_entry(&v, &fw);
 	big = v.nrecs > DNSMASQ_HOSTSDIR_MAX;
@@ -1186,8 +1243,10 @@ cmd_render(int argc, char *argv[])
 		goto done;
 	if (what >= 0 && big)
 		goto done;
+	if (what >= 0)
+		find_shared(&sh, &v, &fw);
 	while (fwconf_view_next(&v, &pos, &r)) {
-		if (what >= 0 && shard_of(&fw, r.value, r.vlen) != what)
+		if (what >= 0 && shard_of(&sh, &fw, &r) != what)
 			continue;
 		if (trusted || quick_ok(r.name, r.nlen, r.value, r.vlen)) {
 			out.n += render_dnsmasq_host(&fw.names, r.name, r.nlen,
@@ -1202,6 +1261,9 @@ cmd_render(int argc, char *argv[])
 		free(addr);
 	}
 done:
+	free(sh.addr);
+	free(sh.len);
+	free(sh.count);
 	fwconf_view_close(&v);
 	fwconf_settings_close(&fw.svc);
 	out_flush();
@@ -1213,7 +1275,7 @@ done:
 static int
 cmd_verify(int argc, char *argv[])
 {
-	struct check c = { .how = WARN, .shard = -1 };
+	struct check c = { .how = WARN };
 	struct fwconf_view v;
 	struct firewall fw;
 	struct fwconf_err e;

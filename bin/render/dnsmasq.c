@@ -38,22 +38,25 @@ render_dnsmasq_conf(const struct fwconf_settings *s, FILE *out,
 	return 0;
 }
 
-/*
- * The shard of an address: FNV-1a of its bytes.  All lines of one
- * address go to one file, so that the first of them, which decides the
- * address's reverse lookup, stays first however dnsmasq reads the files.
- */
-int
-render_dnsmasq_shard(const char *addr, size_t len)
+/* FNV-1a of a name or an address: which file of the hosts directory a
+ * line goes to (fw-dns render says which of the two it hashes). */
+uint32_t
+render_dnsmasq_shard_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)addr[i];
+		h ^= (unsigned char)s[i];
 		h *= 16777619u;
 	}
-	return (int)(h % DNSMASQ_SHARDS);
+	return h;
+}
+
+int
+render_dnsmasq_shard(const char *s, size_t len)
+{
+	return (int)(render_dnsmasq_shard_hash(s, len) % DNSMASQ_SHARDS);
 }
 
 static void
@@ -88,7 +91,7 @@ render_dnsmasq_bulk_head(const struct dns_firewall *fw, bool entries,
 		    DNSMASQ_HOSTSDIR_MAX, DNSMASQ_HOSTSDIR);
 }
 
-/* A file of the hosts directory; the firewall's line heads the shard of
+/* A file of the hosts directory; the firewall's line heads the one of
  * its address. */
 void
 render_dnsmasq_shard_head(const struct dns_firewall *fw, int shard,

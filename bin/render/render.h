@@ -7,6 +7,7 @@
 #ifndef RENDER_H
 #define RENDER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "fwconf.h"
@@ -34,7 +35,8 @@ struct dns_firewall {
 };
 /* The longest line of an entry: an address, two names, a domain. */
 #define DNSMASQ_LINE_MAX (64 + 2 * 64 + 256)
-int	 render_dnsmasq_shard(const char *addr, size_t len);
+uint32_t render_dnsmasq_shard_hash(const char *, size_t);
+int	 render_dnsmasq_shard(const char *, size_t);
 void	 render_dnsmasq_hosts_head(const struct dns_firewall *, FILE *);
 void	 render_dnsmasq_bulk_head(const struct dns_firewall *, bool entries,
 	    FILE *);
