@@ -429,26 +429,59 @@ sweep_stages(void)
 
 /* ---- rendering and checking ---- */
 
+/* Bytes up to n, as read(2) gives them; 0 at the end, -1. */
+static ssize_t
+read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		if ((r = read(fd, buf + got, n - got)) == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Is the candidate a the same as the installed file b?  Sizes first, then
+ * the bytes a piece at a time: a bulk hosts file of 100,000 entries is
+ * 4 MB, never held whole.
+ */
 static bool
 same_content(const char *a, const char *b)
 {
-	struct fwconf_err e;
-	char *x, *y;
-	size_t nx, ny;
-	bool same;
-	int r;
+	static char x[65536], y[65536];
+	struct stat sa, sb;
+	ssize_t nx, ny;
+	bool same = false;
+	int fa, fb;
 
-	if ((r = fwconf_read_all(a, &x, &nx, NULL, &e)) == -1)
-		die(&e);
-	if (r == 1)
-		return false;
-	if (fwconf_read_all(b, &y, &ny, NULL, &e) != 0) {
-		free(x);
+	if ((fa = fwconf_open(a, O_RDONLY, 0)) == -1)
+		err(FWCONF_SYSTEM, "%s", a);
+	if ((fb = fwconf_open(b, O_RDONLY, 0)) == -1) {
+		close(fa);
 		return false;
 	}
-	same = nx == ny && memcmp(x, y, nx) == 0;
-	free(x);
-	free(y);
+	if (fstat(fa, &sa) == 0 && fstat(fb, &sb) == 0 &&
+	    sa.st_size == sb.st_size && S_ISREG(sb.st_mode))
+		for (;;) {
+			nx = read_full(fa, x, sizeof(x));
+			ny = read_full(fb, y, sizeof(y));
+			if (nx == -1 || nx != ny || memcmp(x, y, (size_t)nx) != 0)
+				break;
+			if (nx == 0) {
+				same = true;
+				break;
+			}
+		}
+	close(fa);
+	close(fb);
 	return same;
 }
 
@@ -498,6 +531,17 @@ installed_mode(const struct fwconf_unit *u, size_t file)
 	return u->group != NULL ? u->files[file].mode & 0660 : 0600;
 }
 
+/* Do paths a and b (or NULL) name files of the same directory? */
+static bool
+same_parent(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb;
+
+	if (b == NULL || sa == NULL || (sb = strrchr(b, '/')) == NULL)
+		return false;
+	return sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
+}
+
 /* Render each file of the job; false, having said why, on failure. */
 bool
 render_job(struct apply *a, struct job *j)
@@ -505,6 +549,7 @@ render_job(struct apply *a, struct job *j)
 	const struct fwconf_unit *u = j->u;
 	struct run_paths p = { 0 };
 	char installed[PATH_MAX], *out;
+	const char *made = NULL;
 	struct fwconf_err e;
 	size_t i;
 	int st;
@@ -517,8 +562,11 @@ render_job(struct apply *a, struct job *j)
 		if (asprintf(&j->cand[i], "%s%s", j->dir, u->files[i].target) ==
 		    -1)
 			err(FWCONF_SYSTEM, NULL);
-		if (fwconf_mkdirs_parent(j->cand[i], &e) == -1)
+		/* The files of a unit are often in one directory. */
+		if (!same_parent(j->cand[i], made) &&
+		    fwconf_mkdirs_parent(j->cand[i], &e) == -1)
 			die(&e);
+		made = j->cand[i];
 		installed_path(installed, sizeof(installed),
 		    u->files[i].target);
 		p.candidate = j->cand[i];
@@ -1311,10 +1359,13 @@ run_apply(struct apply *a)
 			txn_add_unit(&a->txn, j->u->name,
 			    action_names[j->action]);
 	}
-	/* The copies kept are on disk before the record names them. */
+	build_next(a);
+	/* The copies kept are on disk before the record names them.  After
+	 * build_next, whose snapshot of a changed settings file, in the same
+	 * directory, has its fsync commit the names of the copies already:
+	 * this one then finds nothing left to do. */
 	if (dirsync_run(&ds, &e) == -1)
 		die(&e);
-	build_next(a);
 	/* The point before which nothing was installed. */
 	if (txn_write(&a->txn, "applying", &e) == -1) {
 		say_error(&e);
