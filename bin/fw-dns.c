@@ -733,6 +733,8 @@ cmd_del(int argc, char *argv[])
 		if (fwconf_view_find(&v, names[i], strlen(names[i]),
 		    &gone[k]) == 1)
 			k++;
+		else if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
+			continue;	/* said once */
 		else if (missing++ < REPORT_MAX)
 			warnx("%s: no such entry", names[i]);
 	if (missing > 0)
@@ -1076,8 +1078,7 @@ cmd_import(int argc, char *argv[])
 			    "imported", src, in.v[i].lineno, fw.hostname);
 	open_view(&v);
 	good = check_view(&v, &c);
-	if (merge(&v, &in, replace, NULL, NULL) > 0 || v.resorted ||
-	    !v.exists) {
+	if (merge(&v, &in, replace, NULL, NULL) > 0 || v.resorted) {
 		begin_write(&w, &v);
 		merge(&v, &in, replace, &w, &a);
 		end_write(&w, good);

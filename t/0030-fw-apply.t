@@ -4,7 +4,7 @@
 # which logs the queries it gets) and an sshd, started and reloaded
 # through a units.d in the test's root.
 . ./lib.sh
-plan 45
+plan 43
 
 run=$tmp/run
 mkdir -p "$run" /run/sshd
@@ -225,10 +225,21 @@ check 'the apply answers the new entry at once, without a signal: dnsmasq re-rea
 check 'and the forwarded answer is still cached: the upstream was not asked again' '
 	test "$(q cached.example.org)" = 10.9.8.7 && test "$(asked_upstream)" = 1'
 
+# The upstream asked a second time, within 5 s: a query that reached
+# dnsmasq before the signal was answered from the cache.
+asked_again() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		test "$(q cached.example.org)" = 10.9.8.7 &&
+		    test "$(asked_upstream)" = 2 && return
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	tail -n 20 "$run/dnsmasq.log" >&2
+	return 1
+}
 check 'a SIGHUP, the reload of old, would have flushed it: the upstream is asked again' '
-	reads=$(bulk_reads) && kill -HUP "$(dnsmasq_pid)" &&
-	wait_for 5 test "$(bulk_reads)" -gt "$reads" &&
-	test "$(q cached.example.org)" = 10.9.8.7 && test "$(asked_upstream)" = 2'
+	kill -HUP "$(dnsmasq_pid)" && asked_again'
 
 check 'an alias goes with the firewall: the reverse lookup of lan_ip stays the firewall' '
 	fw-dns add wiki && fw-apply && test "$(q wiki)" = 127.0.0.1 &&
