@@ -14,7 +14,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <sha2.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -604,28 +606,72 @@ check_failed(const struct job *j, int st, const struct fwconf_err *e,
 	show_output(out);
 }
 
+/* FW_APPLY_TIMEOUT as run_setup took it (it refused a bad one). */
+static double
+check_timeout(void)
+{
+	const char *t = getenv("FW_APPLY_TIMEOUT");
+
+	return t != NULL && *t != '\0' ? strtod(t, NULL) : 120;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Has a started command ended?  Asked without reaping it (WNOWAIT), so
+ * that run_finish reaps it and reads what it said.  One past the timeout
+ * counts too: run_finish kills it.
+ */
+static bool
+ended(const struct run *r, double timeout)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)r->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    -1)
+		return true;		/* run_finish says why */
+	return si.si_pid != 0 || mono_now() - r->start >= timeout;
+}
+
 /*
  * The daemons' own checkers on each unit's candidates, all of a unit's
- * files together; as many side by side as there are cores, reported in
- * catalogue order, so that every broken unit is named at once.
+ * files together; as many side by side as there are cores, the next
+ * started as soon as any ends (one slow checker, a squid -k parse, does
+ * not hold up the quick ones queued behind it), reported in catalogue
+ * order, so that every broken unit is named at once.
  */
 static bool
 check_jobs(struct apply *a)
 {
 	struct run *runs = xreallocarray(NULL, a->njobs + 1, sizeof(*runs));
-	char installed[PATH_MAX], *out;
-	struct fwconf_err e;
+	struct pollfd *pfd = xreallocarray(NULL, a->njobs + 1, sizeof(*pfd));
+	struct fwconf_err *errs = xreallocarray(NULL, a->njobs + 1,
+	    sizeof(*errs));
+	char **outs = xreallocarray(NULL, a->njobs + 1, sizeof(*outs));
+	int *st = xreallocarray(NULL, a->njobs + 1, sizeof(*st));
+	/* per job: 0 no check, 1 running, 2 ended (st, outs, errs set) */
+	int *state = xreallocarray(NULL, a->njobs + 1, sizeof(*state));
+	char installed[PATH_MAX];
 	struct run_paths p;
-	long width = run_parallel();
-	size_t next = 0, done = 0, i;
-	int *started = xreallocarray(NULL, a->njobs + 1, sizeof(*started));
+	long width = run_parallel(), running = 0;
+	double timeout = check_timeout();
+	size_t next = 0, i, n;
 	bool ok = true;
-	int st;
 
-	for (i = 0; i < a->njobs; i++)
-		started[i] = 0;
-	while (done < a->njobs) {
-		while (next < a->njobs && (long)(next - done) < width) {
+	for (i = 0; i < a->njobs; i++) {
+		state[i] = 0;
+		outs[i] = NULL;
+	}
+	while (next < a->njobs || running > 0) {
+		while (next < a->njobs && running < width) {
 			struct job *j = &a->jobs[next];
 
 			if (j->cand != NULL && j->nchanged > 0) {
@@ -634,27 +680,48 @@ check_jobs(struct apply *a)
 				p.candidate = j->cand[0];
 				p.target = installed;
 				p.stage = j->dir;
-				started[next] = run_start(&runs[next], j->u->check,
-				    &p, NULL, 0, &e) == 0 ? 1 : -1;
-				if (started[next] == -1) {
-					check_failed(j, -1, &e, NULL);
-					ok = false;
+				if (run_start(&runs[next], j->u->check, &p, NULL,
+				    0, &errs[next]) == 0) {
+					state[next] = 1;
+					running++;
+				} else {
+					state[next] = 2;
+					st[next] = -1;
 				}
 			}
 			next++;
 		}
-		if (started[done] == 1) {
-			st = run_finish(&runs[done], &out, &e);
-			if (st != 0) {
-				check_failed(&a->jobs[done], st, &e, out);
-				ok = false;
+		if (running == 0)
+			continue;
+		/* The pidfds wake us the moment one ends; the timeout of the
+		 * poll only bounds the wait for FW_APPLY_TIMEOUT's sake. */
+		for (n = 0, i = 0; i < a->njobs; i++)
+			if (state[i] == 1 && runs[i].pidfd != -1) {
+				pfd[n].fd = runs[i].pidfd;
+				pfd[n].events = POLLIN;
+				n++;
 			}
-			free(out);
+		poll(pfd, n, n > 0 ? 100 : 1);
+		for (i = 0; i < a->njobs; i++)
+			if (state[i] == 1 && ended(&runs[i], timeout)) {
+				st[i] = run_finish(&runs[i], &outs[i], &errs[i]);
+				state[i] = 2;
+				running--;
+			}
+	}
+	for (i = 0; i < a->njobs; i++) {
+		if (state[i] == 2 && st[i] != 0) {
+			check_failed(&a->jobs[i], st[i], &errs[i], outs[i]);
+			ok = false;
 		}
-		done++;
+		free(outs[i]);
 	}
 	free(runs);
-	free(started);
+	free(pfd);
+	free(errs);
+	free(outs);
+	free(st);
+	free(state);
 	return ok;
 }
 
