@@ -267,8 +267,11 @@ rollback_to(long target, const char *how, bool force, bool unconfirmed)
 	 * may want them back once the way in is sure. */
 	names = changed_files(&a.units, unconfirmed ? &g : &a.cur, &n);
 	if ((unconfirmed ? keep_since(&a.units, &g, names, n) :
-	    keep_unapplied(&a.units, &a.cur, names, n, force, "rollback")) != 0)
+	    keep_unapplied(&a.units, &a.cur, names, n, force, "rollback")) != 0) {
+		free(names);
+		gen_free(&g);
 		return FWCONF_REFUSED;
+	}
 	free(names);
 	/* The settings of gen N, recorded first so that a failure, or a
 	 * crash, puts the saved ones back. */
@@ -391,8 +394,10 @@ cmd_revert(int argc, char *argv[])
 		fwconf_unlock(lock);
 		return 0;
 	}
-	if (keep_unapplied(&a.units, &a.cur, names, n, force, "revert") != 0)
+	if (keep_unapplied(&a.units, &a.cur, names, n, force, "revert") != 0) {
+		free(names);
 		return FWCONF_REFUSED;
+	}
 	if (txn_new(&x, 0, "revert", &e) == -1)
 		die(&e);
 	for (i = 0; i < n; i++) {
@@ -625,6 +630,7 @@ cmd_status(int argc, char *argv[])
 		j = add_job(&a, &a.units.v[i]);
 		why = pending_reason(stored_stamp(&a.cur, j->u->name), j->stamp);
 		if (why == NULL) {
+			free(j->stamp);
 			a.njobs--;
 			continue;
 		}

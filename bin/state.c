@@ -449,7 +449,8 @@ gen_prune(void)
 	    fwconf_table_read(&t, path, &e) == 0)
 		live_hashes(&t, NULL, &live, &nlive, &cap);
 	fwconf_table_free(&t);
-	qsort(live, nlive, sizeof(*live), by_str);
+	if (nlive > 0)
+		qsort(live, nlive, sizeof(*live), by_str);
 	store_gc(live, nlive);
 	for (i = 0; i < nlive; i++)
 		free(live[i]);
