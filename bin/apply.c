@@ -82,10 +82,25 @@ static struct hcache *hc;
 static size_t nhc;
 static bool hc_loaded, hc_dirty;
 
+/* The hash of an entry's own fields, which ends its line. */
+static void
+hc_check(const struct hcache *h, char out[SHA256_DIGEST_STRING_LENGTH])
+{
+	SHA2_CTX ctx;
+
+	SHA256Init(&ctx);
+	SHA256Update(&ctx, (const uint8_t *)h->name, strlen(h->name) + 1);
+	SHA256Update(&ctx, (const uint8_t *)h->id[0], strlen(h->id[0]) + 1);
+	SHA256Update(&ctx, (const uint8_t *)h->id[1], strlen(h->id[1]) + 1);
+	SHA256Update(&ctx, (const uint8_t *)h->hash, strlen(h->hash));
+	SHA256End(&ctx, out);
+}
+
 static void
 hc_load(void)
 {
 	char path[PATH_MAX], *buf, *line, *next;
+	char check[SHA256_DIGEST_STRING_LENGTH], want[SHA256_DIGEST_STRING_LENGTH];
 	struct fwconf_err e;
 	struct hcache h;
 	size_t len;
@@ -98,9 +113,14 @@ hc_load(void)
 		if ((next = strchr(line, '\n')) == NULL)
 			break;		/* cut short: not trusted */
 		*next++ = '\0';
-		if (sscanf(line, "%63s %127s %127s %64s", h.name, h.id[0],
-		    h.id[1], h.hash) != 4 || strlen(h.hash) != 64 ||
+		if (sscanf(line, "%63s %127s %127s %64s %64s", h.name, h.id[0],
+		    h.id[1], h.hash, check) != 5 || strlen(h.hash) != 64 ||
 		    strspn(h.hash, "0123456789abcdef") != 64)
+			continue;
+		/* A line of two writers at once, or cut by a crash: not one
+		 * that its own hash vouches for. */
+		hc_check(&h, want);
+		if (strcmp(check, want) != 0)
 			continue;
 		hc = xreallocarray(hc, nhc + 1, sizeof(*hc));
 		hc[nhc++] = h;
@@ -111,7 +131,8 @@ hc_load(void)
 static void
 hc_save(void)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], line[512];
+	char path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], line[640];
+	char check[SHA256_DIGEST_STRING_LENGTH];
 	size_t i;
 	int fd, n;
 	bool ok = true;
@@ -129,8 +150,9 @@ hc_save(void)
 	    0600)) == -1)
 		return;
 	for (i = 0; i < nhc && ok; i++) {
-		n = snprintf(line, sizeof(line), "%s %s %s %s\n", hc[i].name,
-		    hc[i].id[0], hc[i].id[1], hc[i].hash);
+		hc_check(&hc[i], check);
+		n = snprintf(line, sizeof(line), "%s %s %s %s %s\n", hc[i].name,
+		    hc[i].id[0], hc[i].id[1], hc[i].hash, check);
 		ok = n > 0 && (size_t)n < sizeof(line) &&
 		    write(fd, line, (size_t)n) == n;
 	}
