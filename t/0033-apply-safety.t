@@ -27,8 +27,8 @@ watcher() { cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm"; }
 check '-c says what it applied and the deadline; the watcher pid is recorded' '
 	fw-dns add temp1 192.168.1.91 && fw-apply -c 30 2>err &&
 	has err "^fw-apply: applied gen.2; fw-apply confirm within 30 seconds, or it is rolled back\$" &&
-	p=$(watcher) && test "$p" -gt 0 && kill -0 "$p" &&
-	fw-apply confirm && wait_for 2 sh -c "! kill -0 $p"'
+	p=$(watcher) && test "$p" -gt 0 && pid_alive "$p" &&
+	fw-apply confirm && wait_for 2 eval "! pid_alive $p"'
 
 check '-c with nothing pending says so and starts no countdown' '
 	fw-apply -c 30 2>err && has err "nothing to apply: no countdown started" &&

@@ -9,10 +9,14 @@
 plan 7
 
 only_units dns-hosts
-# A dnsmasq that "runs" while $tmp/running exists: its reload fails
+# The entries in one file, as before the hosts directory (a drop-in's
+# render and target replace the unit's files); a dnsmasq that "runs"
+# while $tmp/running exists: its reload fails
 # when it does not, as `kill -HUP $(cat pidfile)` does before it started.
 cat >"$settings/units.d/dns.conf" <<'X'
 unit dns-hosts {
+	render  = 'fw-dns render'
+	target  = '/etc/dnsmasq-mpfw.hosts'
 	check   = 'true'
 	reload  = 'test -f "$FW_ROOT/../running"'
 	restart = 'test -f "$FW_ROOT/../running"'

@@ -22,11 +22,10 @@ mkdir -p "$HOME"
 # The DNS server the dns-hosts unit reloads.
 port=$(free_port)
 pid=$tmp/dnsmasq.pid
-hosts=$FW_ROOT/etc/dnsmasq-mpfw.hosts
-mkdir -p "$FW_ROOT/etc"
-: >"$hosts"
+hosts=$FW_ROOT/etc/dnsmasq-mpfw.hosts.d
+mkdir -p "$hosts"
 dnsmasq --port="$port" --listen-address=127.0.0.1 --bind-interfaces \
-    --no-resolv --no-hosts --addn-hosts="$hosts" --pid-file="$pid" \
+    --no-resolv --no-hosts --hostsdir="$hosts" --pid-file="$pid" \
     --user=root --log-facility="$tmp/dnsmasq.log"
 cleanup() { [ ! -s "$pid" ] || kill "$(cat "$pid")" 2>/dev/null || :; }
 wait_for 5 test -s "$pid"

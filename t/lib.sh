@@ -67,6 +67,13 @@ has() {
 	    return 1; }
 }
 
+# pid_alive PID: the process runs.  A zombie has exited: one orphaned to an
+# init that reaps late still answers kill -0.
+pid_alive() {
+	kill -0 "$1" 2>/dev/null &&
+	    ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
 settings=$FW_ROOT/etc/mpfw
 
 # free_port: a TCP and UDP port nothing on this machine listens on, below

@@ -595,6 +595,82 @@ test_units(void)
 	fwconf_units_free(&us);
 }
 
+/* Tables read in place: the check, the bisection, the note of trust. */
+static void
+test_view(const char *dir)
+{
+	static const char text[] = "# printers\nlaser\t10.0.0.5\n\n"
+	    "nas\t10.0.0.2\nwiki\t\n# end\n";
+	struct fwconf_view v;
+	struct fwconf_vrec r;
+	struct fwconf_err e;
+	char path[512];
+	FILE *fp;
+
+	fwconf_set_root(dir);
+	snprintf(path, sizeof(path), "%s/view", dir);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 && !v.checked &&
+	    !fwconf_view_trusted(&v, "unit-1"), "a view of a table never "
+	    "checked is not trusted");
+	ok(fwconf_view_check(&v, NULL, NULL, &e) == 1 && v.nrecs == 3 &&
+	    !v.plain && !v.resorted, "its check counts the records");
+	ok(fwconf_view_find(&v, "nas", 3, &r) == 1 && r.nlen == 3 &&
+	    r.vlen == 8 && memcmp(r.value, "10.0.0.2", 8) == 0 && r.start == 26,
+	    "find: a record and the comment lines above it");
+	ok(fwconf_view_find(&v, "mango", 5, &r) == 0 && r.start == 26,
+	    "a new name goes before the comment lines of the next record");
+	ok(fwconf_view_find(&v, "zzz", 3, &r) == 0 && r.start == 46,
+	    "after the last record, before the comment lines that end the file");
+	ok(fwconf_view_find(&v, "aaa", 3, &r) == 0 && r.start == 0,
+	    "before the first record, before its comment lines");
+	ok(fwconf_view_find(&v, "wiki", 4, &r) == 1 && r.vlen == 0,
+	    "a record with an empty value");
+	fwconf_trust_written(path, "unit-1", v.nrecs, v.plain,
+	    (off_t)strlen(text));
+	fwconf_view_close(&v);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_trusted(&v, "unit-1") && v.checked && v.nrecs == 3,
+	    "a file noted as checked is trusted as it is");
+	fwconf_view_close(&v);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    !fwconf_view_trusted(&v, "unit-2"), "but not under other rules");
+	fwconf_view_close(&v);
+	fp = fopen(path, "a");
+	fputs("zzz\t10.0.0.9\n", fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    !fwconf_view_trusted(&v, "unit-1"), "nor once it changed");
+	fwconf_view_close(&v);
+
+	fp = fopen(path, "w");
+	fputs("# c\nb\t1\na\t2\n# end", fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_check(&v, NULL, NULL, &e) == 1 && v.resorted &&
+	    v.len == 17 && memcmp(v.buf, "a\t2\n# c\nb\t1\n# end", 17) == 0,
+	    "a table out of order is sorted, comments going with their record");
+	fwconf_view_close(&v);
+	fp = fopen(path, "w");
+	fputs("b\t1\na\t2\nb\t3\n", fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_check(&v, NULL, NULL, &e) == -1 &&
+	    strstr(e.msg, "b: also on line") != NULL,
+	    "a name twice is an error naming both lines: %s", e.msg);
+	fwconf_view_close(&v);
+	fp = fopen(path, "w");
+	fwrite("a\t1\nb\0\t2\n", 1, 9, fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_check(&v, NULL, NULL, &e) == -1 &&
+	    strstr(e.msg, ":2: NUL byte") != NULL, "a NUL byte: %s", e.msg);
+	fwconf_view_close(&v);
+	fwconf_set_root(NULL);
+}
+
 int
 main(void)
 {
@@ -611,6 +687,7 @@ main(void)
 	test_rules(dir);
 	test_table(dir);
 	test_units();
+	test_view(dir);
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", dir, (char *)NULL);
 	return tap_done();
