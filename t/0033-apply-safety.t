@@ -4,7 +4,7 @@
 # its watcher; crashes and exit statuses; secrets; the port rule; small
 # things users trip on.
 . ./lib.sh
-plan 27
+plan 26
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
