@@ -3,7 +3,7 @@
 # dnsmasq (and an upstream dnsmasq for TXT answers) and an sshd, started
 # and reloaded through a units.d in the test's root.
 . ./lib.sh
-plan 37
+plan 39
 
 run=$tmp/run
 mkdir -p "$run" /run/sshd
@@ -116,7 +116,9 @@ cleanup() {
 	kill "$upstream" 2>/dev/null
 	"$tmp/dnsmasqctl" stop
 	"$tmp/sshdctl" stop
-	pkill -f "fw-apply -R $FW_ROOT watch" 2>/dev/null || :
+	# the -c watcher, by the pid its countdown records
+	[ ! -s "$FW_ROOT/var/lib/mpfw/confirm" ] ||
+	    kill "$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm")" 2>/dev/null || :
 }
 
 mkdir -p "$FW_ROOT/etc/ssh"
@@ -134,6 +136,9 @@ fw-dns add printer 192.168.1.50
 q() { dig +short +time=1 +tries=2 @127.0.0.1 -p "$dns_port" "$@"; }
 dnsmasq_pid() { cat "$run/dnsmasq.pid"; }
 sshd_pid() { cat "$run/sshd.pid"; }
+# How often each daemon read its files: at start and at every reload.
+sshd_reads() { grep -c "Server listening on 0.0.0.0 port $ssh_port\." "$run/sshd.log"; }
+dnsmasq_reads() { grep -c "read $FW_ROOT/etc/dnsmasq-mpfw.hosts" "$run/dnsmasq.log"; }
 key_login() {
 	ssh -F /dev/null -i "$tmp/id" -o BatchMode=yes \
 	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
@@ -243,15 +248,19 @@ fw-dns add scanner 192.168.1.88
 for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts etc/dnsmasq.d/mpfw.conf; do
 	mkdir -p "$tmp/was/$(dirname $f)"; cp "$FW_ROOT/$f" "$tmp/was/$f"
 done
-pid=$(dnsmasq_pid)
+pid=$(dnsmasq_pid) spid=$(sshd_pid) sreads=$(sshd_reads) dreads=$(dnsmasq_reads)
+# A check that fails must stop the apply at once; were it to go on, sshd
+# would reload a file it refuses: the timeout keeps that short.
 check 'a failed check: exit 3, the unit and sshd own message' '
-	fails 3 fw-apply 2>err && has err "sshd: check failed" &&
+	FW_APPLY_TIMEOUT=15 fails 3 fw-apply 2>err && has err "sshd: check failed" &&
 	has err "NoSuchOption"'
 
 check 'and no file anywhere changed, no daemon was touched' '
 	for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts etc/dnsmasq.d/mpfw.conf; do
 		same "$tmp/was/$f" "$FW_ROOT/$f" || exit 1
 	done && test -z "$(q scanner)" && test "$(dnsmasq_pid)" = "$pid" &&
+	test "$(sshd_pid)" = "$spid" && test "$(sshd_reads)" = "$sreads" &&
+	test "$(dnsmasq_reads)" = "$dreads" && ! grep -q "restored\|undo" err &&
 	fails 1 fw-apply status >/dev/null'
 
 check 'fw-apply -n with a failing check exits 3' '
@@ -271,13 +280,15 @@ unit dns-hosts {
 	enable  = 'services.dns'
 }
 X
+dreads=$(dnsmasq_reads)
 check 'a failed reload: exit 3 with its message, the old file back' '
 	fails 3 fw-apply 2>err &&
 	has err "dns-hosts: reload failed (exit 7): reload refused" &&
 	test "$(grep -c "reload" err)" = 1 &&
 	has err "the files of this apply are restored" &&
 	same "$tmp/was/etc/dnsmasq-mpfw.hosts" "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
-	test -z "$(q scanner)" && fails 1 fw-apply status >/dev/null'
+	test -z "$(q scanner)" && test "$(dnsmasq_reads)" = "$dreads" &&
+	fails 1 fw-apply status >/dev/null'
 rm "$settings/units.d/zz-noreload.conf"
 
 check 'with the unit mended the same apply goes through' '
@@ -323,7 +334,8 @@ check 'with confirm the apply stays' '
 
 check 'fw-apply boot rolls back an apply that was never confirmed' '
 	fw-dns add reboot 192.168.1.97 && fw-apply -c 60 &&
-	pkill -f "fw-apply -R $FW_ROOT watch" && test "$(q reboot)" = 192.168.1.97 &&
+	kill "$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm")" &&
+	test "$(q reboot)" = 192.168.1.97 &&
 	fw-apply boot && test -z "$(q reboot)" && ! fw-dns list | grep -q ^reboot &&
 	test ! -e "$FW_ROOT/var/lib/mpfw/confirm"'
 
@@ -350,6 +362,33 @@ check 'dns=no stops dnsmasq, dns=yes starts it' '
 	p=$(dnsmasq_pid) && fw-svc disable dns && fw-apply &&
 	! kill -0 $p 2>/dev/null && test ! -e "$run/dnsmasq.pid" &&
 	fw-svc enable dns && fw-apply && test "$(q printer)" = 192.168.1.50'
+
+# A unit after dnsmasq in the catalogue, whose reload fails while
+# $tmp/fail exists: an apply that stopped or started dnsmasq first must
+# undo that too.
+cat >"$settings/units.d/zz-fail.conf" <<X
+unit zz-fail {
+	inputs  = {services}
+	render  = 'fw-svc show'
+	target  = '/etc/zz-fail.conf'
+	check   = 'true'
+	reload  = 'test ! -e $tmp/fail'
+	soft    = reload
+}
+X
+fw-apply
+check 'a failed apply starts again the dnsmasq it stopped' '
+	fw-svc disable dns && touch "$tmp/fail" && fails 3 fw-apply 2>err &&
+	rm "$tmp/fail" && has err "zz-fail: reload failed" &&
+	kill -0 "$(dnsmasq_pid)" && test "$(q printer)" = 192.168.1.50 &&
+	fails 1 fw-apply status >out && has out "^pending	dnsmasq	"'
+
+check 'and stops again the dnsmasq it started' '
+	fw-apply && test ! -e "$run/dnsmasq.pid" && fw-svc enable dns &&
+	touch "$tmp/fail" && fails 3 fw-apply 2>err && rm "$tmp/fail" &&
+	has err "zz-fail: reload failed" && test ! -e "$run/dnsmasq.pid" &&
+	test "$(q printer)" != 192.168.1.50 && fw-apply && test "$(q printer)" = 192.168.1.50'
+rm "$settings/units.d/zz-fail.conf"
 
 # A unit whose restart waits for a full apply.
 cat >"$settings/units.d/zz-defer.conf" <<X
