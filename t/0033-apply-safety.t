@@ -4,7 +4,7 @@
 # its watcher; crashes and exit statuses; secrets; the port rule; small
 # things users trip on.
 . ./lib.sh
-plan 26
+plan 27
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
@@ -240,3 +240,14 @@ check 'a stored IPv6 address an older mpfw wrote dotted renders as written now' 
 	printf "old6\t::0.1.0.1\n" >>"$settings/dns" && sort -o "$settings/dns" "$settings/dns" &&
 	fw-dns render >out 2>err && has out "^::1:1	old6\." &&
 	has err "old6: address ::0.1.0.1 is now written ::1:1" && fw-dns del old6'
+
+check 'an undone file gets back its own mode and owner, not the new one'"'"'s' '
+	printf "unit moded {\n\tinputs = {dns}\n\trender = %s\n\ttarget = %s\n\tcheck = %s\n\treload = %s\n\tsoft = reload\n}\n" \
+	    "'"'fw-dns list'"'" "'"'/etc/moded'"'" "'"'true'"'" "'"'test ! -e $tmp/fail'"'" \
+	    >"$settings/units.d/zz-moded.conf" &&
+	fw-apply && chmod 640 "$FW_ROOT/etc/moded" && chown 65534 "$FW_ROOT/etc/moded" &&
+	cp "$FW_ROOT/etc/moded" moded.before && fw-dns add moded1 192.168.1.85 &&
+	touch "$tmp/fail" && { fails 3 fw-apply 2>err; st=$?; rm "$tmp/fail"; test $st = 0; } &&
+	has err "moded: reload failed" && same moded.before "$FW_ROOT/etc/moded" &&
+	test "$(stat -c "%a %u" "$FW_ROOT/etc/moded")" = "640 65534" &&
+	rm "$settings/units.d/zz-moded.conf" && fw-apply'
