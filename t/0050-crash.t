@@ -157,8 +157,10 @@ check "some kills left the table as it was, some imported ($early before, $late 
 
 check "and at least 8 landed inside the write ($inside)" 'test $inside -ge 8'
 
+src=B
+! cmp -s tableB "$settings/dns" || src=A
 check 'the next import goes through and leaves no temporary file' '
-	fw-dns import -r "$tmp/B" && same tableB "$settings/dns" &&
+	fw-dns import -r "$tmp/$src" && same "table$src" "$settings/dns" &&
 	test -z "$(ls -A "$settings" | grep mpfw-tmp)"'
 
 check "at least 50 kills in all ($kills)" 'test $kills -ge 50'

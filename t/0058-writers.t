@@ -253,16 +253,17 @@ settled_first() {
 rolled_back_first() { settled_first "$1" only; }
 
 check 'after the deadline every writer has the apply rolled back first, and keeps its change' '
-	each -x "apply apply-revert" settled_first'
+	each -x "apply apply-revert apply-import" settled_first'
 
-check 'fw-apply has it rolled back first too' '
-	each -o apply rolled_back_first'
+check 'fw-apply and fw-apply import have it rolled back first too' '
+	each -o "apply apply-import" rolled_back_first'
 
-# fw-apply dies of SIGSEGV after the rollback: select_jobs (bin/apply.c)
-# goes on from the njobs the rollback left in the struct apply.
-check_todo 'fw-apply crashes after it settled the countdown' \
-    'and then applies what is pending, exit 0' '
-	each -o apply settled_first'
+# Both go on with the struct apply the rollback used: fw-apply dies of
+# SIGSEGV (select_jobs, bin/apply.c, starts from the njobs the rollback
+# left), fw-apply import leaks what it loaded again (AddressSanitizer).
+check_todo 'fw-apply crashes, import leaks, after they settled the countdown' \
+    'and then go on, exit 0' '
+	each -o "apply apply-import" settled_first'
 
 # fw-apply revert is refused (exit 1) instead: cmd_revert takes
 # lock_for_writing before it settles.
