@@ -243,7 +243,7 @@ check 'a second writer waits for the lock, and finishes after it is released' '
 	    while [ ! -e release ]; do sleep 0.02; done; date +%s%N >released" &
 	wait_for 5 test -e held &&
 	{ fw-svc set userif_port=9444 && date +%s%N >done; } & w=$! &&
-	sleep 0.5 && test ! -e done && kill -0 $w &&
+	sleep 0.5 && test ! -e done && ! gone $w &&
 	test "$(fw-svc get userif_port)" != 9444 &&
 	touch release && wait $w && test -s done &&
 	test "$(cat done)" -gt "$(cat released)" &&

@@ -21,7 +21,12 @@ running() { [ -s \$pid ] && kill -0 "\$(cat \$pid)" 2>/dev/null; }
 stop() {
 	running || return 0
 	p=\$(cat \$pid); kill \$p
-	while kill -0 \$p 2>/dev/null; do sleep 0.02; done; rm -f \$pid
+	# until it is gone, or a zombie init has not reaped yet
+	while kill -0 \$p 2>/dev/null &&
+	    ! grep -q "^[0-9]* ([^)]*) Z" /proc/\$p/stat 2>/dev/null; do
+		sleep 0.02
+	done
+	rm -f \$pid
 }
 start() {
 	dnsmasq --conf-file="\$1" --pid-file=\$pid --user=root \
@@ -44,7 +49,12 @@ listening() { grep -c "Server listening on 0.0.0.0 port \$1\\." $run/sshd.log; }
 stop() {
 	running || return 0
 	p=\$(cat \$pid); kill \$p
-	while kill -0 \$p 2>/dev/null; do sleep 0.02; done; rm -f \$pid
+	# until it is gone, or a zombie init has not reaped yet
+	while kill -0 \$p 2>/dev/null &&
+	    ! grep -q "^[0-9]* ([^)]*) Z" /proc/\$p/stat 2>/dev/null; do
+		sleep 0.02
+	done
+	rm -f \$pid
 }
 start() {
 	/usr/sbin/sshd -f "\$1" -o PidFile=\$pid -E $run/sshd.log \
@@ -360,7 +370,7 @@ check 'revert -f drops them, keeping them to import again' '
 
 check 'dns=no stops dnsmasq, dns=yes starts it' '
 	p=$(dnsmasq_pid) && fw-svc disable dns && fw-apply &&
-	! kill -0 $p 2>/dev/null && test ! -e "$run/dnsmasq.pid" &&
+	gone $p && test ! -e "$run/dnsmasq.pid" &&
 	fw-svc enable dns && fw-apply && test "$(q printer)" = 192.168.1.50'
 
 # A unit after dnsmasq in the catalogue, whose reload fails while

@@ -4,7 +4,7 @@
 # its watcher; crashes and exit statuses; secrets; the port rule; small
 # things users trip on.
 . ./lib.sh
-plan 27
+plan 28
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
@@ -28,7 +28,7 @@ check '-c says what it applied and the deadline; the watcher pid is recorded' '
 	fw-dns add temp1 192.168.1.91 && fw-apply -c 30 2>err &&
 	has err "^fw-apply: applied gen.2; fw-apply confirm within 30 seconds, or it is rolled back\$" &&
 	p=$(watcher) && test "$p" -gt 0 && kill -0 "$p" &&
-	fw-apply confirm && wait_for 2 sh -c "! kill -0 $p"'
+	fw-apply confirm && wait_for 2 gone "$p"'
 
 check '-c with nothing pending says so and starts no countdown' '
 	fw-apply -c 30 2>err && has err "nothing to apply: no countdown started" &&
@@ -251,3 +251,10 @@ check 'an undone file gets back its own mode and owner, not the new one'"'"'s' '
 	has err "moded: reload failed" && same moded.before "$FW_ROOT/etc/moded" &&
 	test "$(stat -c "%a %u" "$FW_ROOT/etc/moded")" = "640 65534" &&
 	rm "$settings/units.d/zz-moded.conf" && fw-apply'
+
+check 'a countdown left by an apply killed before its commit rolls nothing back' '
+	g=$(fw-apply log -n 1 | cut -f1) && n=${g#gen.} &&
+	echo "$(( $(date +%s) - 5 )) gen.$((n + 1)) 0" >"$FW_ROOT/var/lib/mpfw/confirm" &&
+	fw-svc get ntp >/dev/null 2>err && ! test -s err &&
+	test ! -e "$FW_ROOT/var/lib/mpfw/confirm" &&
+	test "$(fw-apply log -n 1 | cut -f1)" = "$g" && fw-apply status'

@@ -190,7 +190,7 @@ waits() {
 	snapshot "$tmp/before"
 	writer "$1" >/dev/null 2>"$tmp/err.$1" & _w=$!
 	sleep 0.4
-	if ! kill -0 $_w 2>/dev/null; then
+	if gone $_w; then
 		echo "$(name $1) did not wait: $(cat "$tmp/err.$1")"
 		touch "$tmp/release"; wait; return 1
 	fi

@@ -101,6 +101,13 @@ free_port() {
 	done
 }
 
+# gone PID: no such process, or one that has exited and is not reaped yet
+# (a zombie: a daemon's parent is init, which may reap it late).
+gone() {
+	! kill -0 "$1" 2>/dev/null ||
+	    [ "$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
 wait_for() {
 	_n=$(( $1 * 20 ))
