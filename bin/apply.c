@@ -6,6 +6,7 @@
  * puts every file back and tells the daemons again.
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -14,7 +15,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <sha2.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,22 +62,158 @@ apply_load(struct apply *a)
 
 /* ---- stamps ---- */
 
+/*
+ * A cache of the inputs' hashes, ROOT/var/lib/mpfw/hashes (0600): per
+ * settings file, the device, inode, size, modification and change times
+ * of it and of its secrets file, and the hash of the two, so that an apply
+ * with nothing pending reads neither (a table of a hundred thousand DNS
+ * entries is 2 MB to hash).  An entry is trusted only when both files
+ * are still those it names; none is made for a file changed in the last
+ * two seconds, whose times a change within the same clock tick would not
+ * change (git's "racy" files); the renders of a past generation
+ * (FW_SETTINGS_DIR) does without it.  Losing it costs a hash, no more.
+ */
+struct hcache {
+	char	 name[64];
+	char	 id[2][128];
+	char	 hash[SHA256_DIGEST_STRING_LENGTH];
+};
+
+static struct hcache *hc;
+static size_t nhc;
+static bool hc_loaded, hc_dirty;
+
+/* The hash of an entry's own fields, which ends its line. */
+static void
+hc_check(const struct hcache *h, char out[SHA256_DIGEST_STRING_LENGTH])
+{
+	SHA2_CTX ctx;
+
+	SHA256Init(&ctx);
+	SHA256Update(&ctx, (const uint8_t *)h->name, strlen(h->name) + 1);
+	SHA256Update(&ctx, (const uint8_t *)h->id[0], strlen(h->id[0]) + 1);
+	SHA256Update(&ctx, (const uint8_t *)h->id[1], strlen(h->id[1]) + 1);
+	SHA256Update(&ctx, (const uint8_t *)h->hash, strlen(h->hash));
+	SHA256End(&ctx, out);
+}
+
+static void
+hc_load(void)
+{
+	char path[PATH_MAX], *buf, *line, *next;
+	char check[SHA256_DIGEST_STRING_LENGTH], want[SHA256_DIGEST_STRING_LENGTH];
+	struct fwconf_err e;
+	struct hcache h;
+	size_t len;
+
+	hc_loaded = true;
+	if (state_dir(path, sizeof(path), "hashes") == -1 ||
+	    fwconf_read_all(path, &buf, &len, NULL, &e) != 0)
+		return;
+	for (line = buf; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			break;		/* cut short: not trusted */
+		*next++ = '\0';
+		if (sscanf(line, "%63s %127s %127s %64s %64s", h.name, h.id[0],
+		    h.id[1], h.hash, check) != 5 || strlen(h.hash) != 64 ||
+		    strspn(h.hash, "0123456789abcdef") != 64)
+			continue;
+		/* A line of two writers at once, or cut by a crash: not one
+		 * that its own hash vouches for. */
+		hc_check(&h, want);
+		if (strcmp(check, want) != 0)
+			continue;
+		hc = xreallocarray(hc, nhc + 1, sizeof(*hc));
+		hc[nhc++] = h;
+	}
+	free(buf);
+}
+
+static void
+hc_save(void)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], line[640];
+	char check[SHA256_DIGEST_STRING_LENGTH];
+	size_t i;
+	int fd, n;
+	bool ok = true;
+
+	hc_dirty = false;
+	if (state_dir(dir, sizeof(dir), "") == -1 ||
+	    state_dir(path, sizeof(path), "hashes") == -1 ||
+	    state_dir(tmp, sizeof(tmp), ".hashes.tmp") == -1)
+		return;
+	/* Not before the first apply has made the state directory. */
+	if ((fd = fwconf_open(dir, O_RDONLY | O_DIRECTORY, 0)) == -1)
+		return;
+	close(fd);
+	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+	    0600)) == -1)
+		return;
+	for (i = 0; i < nhc && ok; i++) {
+		hc_check(&hc[i], check);
+		n = snprintf(line, sizeof(line), "%s %s %s %s %s\n", hc[i].name,
+		    hc[i].id[0], hc[i].id[1], hc[i].hash, check);
+		ok = n > 0 && (size_t)n < sizeof(line) &&
+		    write(fd, line, (size_t)n) == n;
+	}
+	if (close(fd) == -1 || !ok || fwconf_rename(tmp, path) == -1)
+		fwconf_unlink(tmp);
+}
+
+/* What identifies path's file: "absent", or its device, inode, size and
+ * times; false when it cannot be cached (not a regular file, or changed
+ * in the last two seconds). */
+static bool
+file_id(const char *path, char *buf, size_t size, time_t now)
+{
+	struct stat st;
+
+	if (fwconf_lstat(path, &st) == -1) {
+		snprintf(buf, size, "absent");
+		return errno == ENOENT;
+	}
+	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld:%jd.%09ld",
+	    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+	    (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	    (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	return S_ISREG(st.st_mode) && now - st.st_ctim.tv_sec >= 2 &&
+	    now - st.st_mtim.tv_sec >= 2;
+}
+
 /* A settings file and its secrets, hashed together. */
 static void
 hash_input(const char *input, char out[SHA256_DIGEST_STRING_LENGTH])
 {
-	char path[PATH_MAX], *buf;
+	char path[2][PATH_MAX], *buf, id[2][128];
 	struct fwconf_err e;
 	SHA2_CTX ctx;
-	size_t len;
+	size_t len, k = 0;
+	bool cache;
 	int i, r;
 
+	if (fwconf_settings_path(path[0], sizeof(path[0]), input) == -1 ||
+	    fwconf_secrets_path(path[1], sizeof(path[1]), input) == -1)
+		errx(FWCONF_SYSTEM, "%s: path too long", input);
+	cache = getenv("FW_SETTINGS_DIR") == NULL && strlen(input) < 64;
+	if (cache) {
+		time_t now = time(NULL);
+
+		if (!hc_loaded)
+			hc_load();
+		cache = file_id(path[0], id[0], sizeof(id[0]), now);
+		cache = file_id(path[1], id[1], sizeof(id[1]), now) && cache;
+		for (k = 0; k < nhc && strcmp(hc[k].name, input) != 0; k++)
+			;
+		if (cache && k < nhc && strcmp(hc[k].id[0], id[0]) == 0 &&
+		    strcmp(hc[k].id[1], id[1]) == 0) {
+			memcpy(out, hc[k].hash, SHA256_DIGEST_STRING_LENGTH);
+			return;
+		}
+	}
 	SHA256Init(&ctx);
 	for (i = 0; i < 2; i++) {
-		if ((i == 0 ? fwconf_settings_path(path, sizeof(path), input) :
-		    fwconf_secrets_path(path, sizeof(path), input)) == -1)
-			errx(FWCONF_SYSTEM, "%s: path too long", input);
-		if ((r = fwconf_read_all(path, &buf, &len, NULL, &e)) == -1)
+		if ((r = fwconf_read_all(path[i], &buf, &len, NULL, &e)) == -1)
 			die(&e);
 		if (r == 1)
 			SHA256Update(&ctx, (const uint8_t *)"absent", 7);
@@ -85,6 +225,15 @@ hash_input(const char *input, char out[SHA256_DIGEST_STRING_LENGTH])
 		free(buf);
 	}
 	SHA256End(&ctx, out);
+	if (!cache)
+		return;
+	if (k == nhc) {
+		hc = xreallocarray(hc, nhc + 1, sizeof(*hc));
+		strlcpy(hc[nhc++].name, input, sizeof(hc->name));
+	}
+	memcpy(hc[k].id, id, sizeof(id));
+	memcpy(hc[k].hash, out, SHA256_DIGEST_STRING_LENGTH);
+	hc_dirty = true;
 }
 
 bool
@@ -105,12 +254,48 @@ unit_enabled(const struct fwconf_unit *u)
 		die(&e);
 	if ((bad = fwconf_settings_invalid(&s, k)) != NULL)
 		errx(FWCONF_REFUSED, "%s: %s", u->name, bad);
-	on = strcmp(fwconf_settings_get(&s, k), "yes") == 0;
+	if (u->enable_values != NULL) {
+		char *vals = xstrdup(u->enable_values), *p;
+
+		for (p = vals; (p = strchr(p, ',')) != NULL; p++)
+			*p = ' ';
+		on = fwconf_list_has(vals, fwconf_settings_get(&s, k));
+		free(vals);
+	} else
+		on = strcmp(fwconf_settings_get(&s, k), "yes") == 0;
 	fwconf_settings_close(&s);
 	return on;
 }
 
-/* "def=H version=V enabled=B in.NAME=H ...": each part can be told. */
+/*
+ * A file written by hand (fw-units(5) `hand`), as installed: its content
+ * hashed, or "absent".
+ */
+static void
+hash_hand(const char *target, char out[SHA256_DIGEST_STRING_LENGTH])
+{
+	char path[PATH_MAX], *buf;
+	struct fwconf_err e;
+	size_t len;
+	int r;
+
+	installed_path(path, sizeof(path), target);
+	if ((r = fwconf_read_all(path, &buf, &len, NULL, &e)) == -1)
+		die(&e);
+	if (r == 1) {
+		strlcpy(out, "absent", SHA256_DIGEST_STRING_LENGTH);
+		return;
+	}
+	SHA256Data((const uint8_t *)buf, len, out);
+	free(buf);
+}
+
+/*
+ * "def=H version=V enabled=B in.NAME=H ... hand.TARGET=H ...": each part
+ * can be told.  A file written by hand counts as an input: an edit makes
+ * the unit pending.  A target has no space; it may have a '=', so a part
+ * is split at its last one.
+ */
 char *
 make_stamp(const struct fwconf_unit *u, bool enabled)
 {
@@ -129,6 +314,18 @@ make_stamp(const struct fwconf_unit *u, bool enabled)
 		free(stamp);
 		stamp = next;
 	}
+	for (i = 0; i < u->nfiles; i++) {
+		if (!u->files[i].hand)
+			continue;
+		hash_hand(u->files[i].target, h);
+		if (asprintf(&next, "%s hand.%s=%s", stamp, u->files[i].target,
+		    h) == -1)
+			err(FWCONF_SYSTEM, NULL);
+		free(stamp);
+		stamp = next;
+	}
+	if (hc_dirty)
+		hc_save();
 	return stamp;
 }
 
@@ -178,7 +375,7 @@ pending_reason(const char *old, const char *new)
 	copy = xstrdup(new);
 	for (word = strtok_r(copy, " ", &save); word != NULL;
 	    word = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(word, '=');
+		char *eq = strrchr(word, '=');
 
 		*eq = '\0';
 		was = stamp_part(old, word);
@@ -186,11 +383,13 @@ pending_reason(const char *old, const char *new)
 			why = strcmp(word, "def") == 0 ? "unit definition" :
 			    strcmp(word, "version") == 0 ? "mpfw version" :
 			    strcmp(word, "enabled") == 0 ? "switched on or off" :
-			    strncmp(word, "in.", 3) == 0 ? word + 3 : NULL;
+			    strncmp(word, "in.", 3) == 0 ? word + 3 :
+			    strncmp(word, "hand.", 5) == 0 ? word + 5 : NULL;
 			if (why != NULL) {
 				if (asprintf(&next, "%s%s%s%s", reason ?
 				    reason : "", reason ? ", " : "", why,
 				    strncmp(word, "in.", 3) == 0 ||
+				    strncmp(word, "hand.", 5) == 0 ||
 				    strcmp(word, "def") == 0 ||
 				    strcmp(word, "version") == 0 ?
 				    " changed" : "") == -1)
@@ -265,12 +464,24 @@ drop_stage(struct apply *a)
 	a->stage[0] = '\0';
 }
 
+/* Is the process whose pid a stage's name carries (stage.PID.X) alive? */
+static bool
+owner_alive(const char *name)
+{
+	char *end;
+	long pid = strtol(name + 6, &end, 10);
+
+	return pid > 0 && *end == '.' && (kill((pid_t)pid, 0) == 0 ||
+	    errno == EPERM);
+}
+
 /* Stages and generations a killed process left: provably abandoned. */
 void
 sweep_stages(void)
 {
 	char dir[PATH_MAX], path[PATH_MAX], lock[PATH_MAX];
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 	int fd;
 
@@ -282,7 +493,8 @@ sweep_stages(void)
 		    de->d_name) >= sizeof(path))
 			continue;
 		if (strncmp(de->d_name, ".gen.tmp.", 9) == 0) {
-			/* Only an apply makes one, under the lock we hold. */
+			/* Left by an mpfw that built generations in
+			 * directories; nothing makes them now. */
 			fwconf_rm_tree(path);
 			continue;
 		}
@@ -290,8 +502,18 @@ sweep_stages(void)
 		    (size_t)snprintf(lock, sizeof(lock), "%s/.owner", path) >=
 		    sizeof(lock))
 			continue;
+		/* We make stages as directories: anything else goes. */
+		if (fwconf_lstat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			fwconf_unlink(path);
+			continue;
+		}
 		fd = fwconf_open(lock, O_RDWR | O_NOFOLLOW, 0);
 		if (fd == -1 && errno != ENOENT)
+			continue;
+		/* No owner file yet: its maker may be about to write it,
+		 * unless the pid in the name is gone or it is old. */
+		if (fd == -1 && owner_alive(de->d_name) &&
+		    time(NULL) - st.st_mtime < 60)
 			continue;
 		if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == 0)
 			fwconf_rm_tree(path);
@@ -303,26 +525,59 @@ sweep_stages(void)
 
 /* ---- rendering and checking ---- */
 
+/* Bytes up to n, as read(2) gives them; 0 at the end, -1. */
+static ssize_t
+read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		if ((r = read(fd, buf + got, n - got)) == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Is the candidate a the same as the installed file b?  Sizes first, then
+ * the bytes a piece at a time: a bulk hosts file of 100,000 entries is
+ * 4 MB, never held whole.
+ */
 static bool
 same_content(const char *a, const char *b)
 {
-	struct fwconf_err e;
-	char *x, *y;
-	size_t nx, ny;
-	bool same;
-	int r;
+	static char x[65536], y[65536];
+	struct stat sa, sb;
+	ssize_t nx, ny;
+	bool same = false;
+	int fa, fb;
 
-	if ((r = fwconf_read_all(a, &x, &nx, NULL, &e)) == -1)
-		die(&e);
-	if (r == 1)
-		return false;
-	if (fwconf_read_all(b, &y, &ny, NULL, &e) != 0) {
-		free(x);
+	if ((fa = fwconf_open(a, O_RDONLY, 0)) == -1)
+		err(FWCONF_SYSTEM, "%s", a);
+	if ((fb = fwconf_open(b, O_RDONLY, 0)) == -1) {
+		close(fa);
 		return false;
 	}
-	same = nx == ny && memcmp(x, y, nx) == 0;
-	free(x);
-	free(y);
+	if (fstat(fa, &sa) == 0 && fstat(fb, &sb) == 0 &&
+	    sa.st_size == sb.st_size && S_ISREG(sb.st_mode))
+		for (;;) {
+			nx = read_full(fa, x, sizeof(x));
+			ny = read_full(fb, y, sizeof(y));
+			if (nx == -1 || nx != ny || memcmp(x, y, (size_t)nx) != 0)
+				break;
+			if (nx == 0) {
+				same = true;
+				break;
+			}
+		}
+	close(fa);
+	close(fb);
 	return same;
 }
 
@@ -372,6 +627,69 @@ installed_mode(const struct fwconf_unit *u, size_t file)
 	return u->group != NULL ? u->files[file].mode & 0660 : 0600;
 }
 
+/*
+ * A file written by hand is its own candidate: a copy of the installed
+ * file goes to the stage, where the check reads it (%f, %d) with the
+ * unit's other files; nothing is ever installed over it.  Changed since
+ * the last apply (the hash in the stamps), it counts as a change of the
+ * unit, which is then checked and reloaded; the file is not.
+ */
+static bool
+stage_hand(struct apply *a, struct job *j, size_t i, const char *installed)
+{
+	const char *target = j->u->files[i].target;
+	const char *old = stored_stamp(&a->cur, j->u->name);
+	struct fwconf_err e;
+	char *buf, *part, *was, *now;
+	size_t len;
+	int r;
+
+	if ((r = fwconf_read_all(installed, &buf, &len, NULL, &e)) == -1)
+		die(&e);
+	if (r == 1) {
+		warnx("%s: %s: no such file; it is written by hand "
+		    "(fw-units(5)), and the unit is on", j->u->name, target);
+		return false;
+	}
+	if (fwconf_write_atomic(j->cand[i], buf, len, 0600, (uid_t)-1,
+	    (gid_t)-1, &e) == -1)
+		die(&e);
+	free(buf);
+	if (asprintf(&part, "hand.%s", target) == -1)
+		err(FWCONF_SYSTEM, NULL);
+	was = old != NULL ? stamp_part(old, part) : NULL;
+	now = stamp_part(j->stamp, part);
+	if (was == NULL || now == NULL || strcmp(was, now) != 0)
+		j->nchanged++;
+	free(part);
+	free(was);
+	free(now);
+	return true;
+}
+
+/* Does the unit have a file written by hand? */
+static bool
+has_hand(const struct fwconf_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nfiles; i++)
+		if (u->files[i].hand)
+			return true;
+	return false;
+}
+
+/* Do paths a and b (or NULL) name files of the same directory? */
+static bool
+same_parent(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb;
+
+	if (b == NULL || sa == NULL || (sb = strrchr(b, '/')) == NULL)
+		return false;
+	return sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
+}
+
 /* Render each file of the job; false, having said why, on failure. */
 bool
 render_job(struct apply *a, struct job *j)
@@ -379,22 +697,33 @@ render_job(struct apply *a, struct job *j)
 	const struct fwconf_unit *u = j->u;
 	struct run_paths p = { 0 };
 	char installed[PATH_MAX], *out;
+	const char *made = NULL;
 	struct fwconf_err e;
 	size_t i;
 	int st;
 
 	pathf(j->dir, sizeof(j->dir), "%s/%s", a->stage, u->name);
+	/* Zeroed: a render that fails leaves the files after it unset. */
 	j->cand = xreallocarray(NULL, u->nfiles, sizeof(*j->cand));
 	j->changed = xreallocarray(NULL, u->nfiles, sizeof(*j->changed));
+	memset(j->cand, 0, u->nfiles * sizeof(*j->cand));
 	for (i = 0; i < u->nfiles; i++) {
 		j->changed[i] = false;
 		if (asprintf(&j->cand[i], "%s%s", j->dir, u->files[i].target) ==
 		    -1)
 			err(FWCONF_SYSTEM, NULL);
-		if (fwconf_mkdirs_parent(j->cand[i], &e) == -1)
+		/* The files of a unit are often in one directory. */
+		if (!same_parent(j->cand[i], made) &&
+		    fwconf_mkdirs_parent(j->cand[i], &e) == -1)
 			die(&e);
+		made = j->cand[i];
 		installed_path(installed, sizeof(installed),
 		    u->files[i].target);
+		if (u->files[i].hand) {
+			if (!stage_hand(a, j, i, installed))
+				return false;
+			continue;
+		}
 		p.candidate = j->cand[i];
 		p.target = installed;
 		p.stage = j->dir;
@@ -430,88 +759,181 @@ check_failed(const struct job *j, int st, const struct fwconf_err *e,
 	show_output(out);
 }
 
+/* FW_APPLY_TIMEOUT as run_setup took it (it refused a bad one). */
+static double
+check_timeout(void)
+{
+	const char *t = getenv("FW_APPLY_TIMEOUT");
+
+	return t != NULL && *t != '\0' ? strtod(t, NULL) : 120;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Has a started command ended?  Asked without reaping it (WNOWAIT), so
+ * that run_finish reaps it and reads what it said.  One past the timeout
+ * counts too: run_finish kills it.
+ */
+static bool
+ended(const struct run *r, double timeout)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)r->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    -1)
+		return true;		/* run_finish says why */
+	return si.si_pid != 0 || mono_now() - r->start >= timeout;
+}
+
 /*
  * The daemons' own checkers on each unit's candidates, all of a unit's
- * files together; as many side by side as there are cores, reported in
- * catalogue order, so that every broken unit is named at once.
+ * files together; as many side by side as there are cores, the next
+ * started as soon as any ends (one slow checker, a squid -k parse, does
+ * not hold up the quick ones queued behind it), reported in catalogue
+ * order, so that every broken unit is named at once.
  */
 static bool
 check_jobs(struct apply *a)
 {
 	struct run *runs = xreallocarray(NULL, a->njobs + 1, sizeof(*runs));
-	char installed[PATH_MAX], *out;
-	struct fwconf_err e;
+	struct pollfd *pfd = xreallocarray(NULL, a->njobs + 1, sizeof(*pfd));
+	struct fwconf_err *errs = xreallocarray(NULL, a->njobs + 1,
+	    sizeof(*errs));
+	char **outs = xreallocarray(NULL, a->njobs + 1, sizeof(*outs));
+	int *st = xreallocarray(NULL, a->njobs + 1, sizeof(*st));
+	/* per job: 0 no check, 1 running, 2 ended (st, outs, errs set) */
+	int *state = xreallocarray(NULL, a->njobs + 1, sizeof(*state));
+	char installed[PATH_MAX];
 	struct run_paths p;
-	long width = run_parallel();
-	size_t next = 0, done = 0, i;
-	int *started = xreallocarray(NULL, a->njobs + 1, sizeof(*started));
+	long width = run_parallel(), running = 0;
+	double timeout = check_timeout();
+	size_t next = 0, i, n;
 	bool ok = true;
-	int st;
 
-	for (i = 0; i < a->njobs; i++)
-		started[i] = 0;
-	while (done < a->njobs) {
-		while (next < a->njobs && (long)(next - done) < width) {
+	for (i = 0; i < a->njobs; i++) {
+		state[i] = 0;
+		outs[i] = NULL;
+	}
+	while (next < a->njobs || running > 0) {
+		while (next < a->njobs && running < width) {
 			struct job *j = &a->jobs[next];
 
-			if (j->cand != NULL && j->nchanged > 0) {
+			/* A file written by hand is checked before every
+			 * action that makes the daemon read it. */
+			if (j->cand != NULL && (j->nchanged > 0 ||
+			    (has_hand(j->u) && j->action != ACT_NONE &&
+			    j->action != ACT_STOP))) {
 				installed_path(installed, sizeof(installed),
 				    j->u->files[0].target);
 				p.candidate = j->cand[0];
 				p.target = installed;
 				p.stage = j->dir;
-				started[next] = run_start(&runs[next], j->u->check,
-				    &p, NULL, 0, &e) == 0 ? 1 : -1;
-				if (started[next] == -1) {
-					check_failed(j, -1, &e, NULL);
-					ok = false;
+				if (run_start(&runs[next], j->u->check, &p, NULL,
+				    0, &errs[next]) == 0) {
+					state[next] = 1;
+					running++;
+				} else {
+					state[next] = 2;
+					st[next] = -1;
 				}
 			}
 			next++;
 		}
-		if (started[done] == 1) {
-			st = run_finish(&runs[done], &out, &e);
-			if (st != 0) {
-				check_failed(&a->jobs[done], st, &e, out);
-				ok = false;
+		if (running == 0)
+			continue;
+		/* The pidfds wake us the moment one ends; the timeout of the
+		 * poll only bounds the wait for FW_APPLY_TIMEOUT's sake. */
+		for (n = 0, i = 0; i < a->njobs; i++)
+			if (state[i] == 1 && runs[i].pidfd != -1) {
+				pfd[n].fd = runs[i].pidfd;
+				pfd[n].events = POLLIN;
+				n++;
 			}
-			free(out);
+		poll(pfd, n, n > 0 ? 100 : 1);
+		for (i = 0; i < a->njobs; i++)
+			if (state[i] == 1 && ended(&runs[i], timeout)) {
+				st[i] = run_finish(&runs[i], &outs[i], &errs[i]);
+				state[i] = 2;
+				running--;
+			}
+	}
+	for (i = 0; i < a->njobs; i++) {
+		if (state[i] == 2 && st[i] != 0) {
+			check_failed(&a->jobs[i], st[i], &errs[i], outs[i]);
+			ok = false;
 		}
-		done++;
+		free(outs[i]);
 	}
 	free(runs);
-	free(started);
+	free(pfd);
+	free(errs);
+	free(outs);
+	free(st);
+	free(state);
 	return ok;
 }
 
-/* A unified diff of a candidate against the installed file. */
+/*
+ * A unified diff of a candidate against the installed file, as the root
+ * has it: diff(1) gets its contents on stdin, never its path, so that a
+ * link out of the root reads as no file, not as what it points to.
+ */
 void
 show_diff(const char *installed, const char *cand, const char *label,
     bool secret)
 {
-	char newlabel[PATH_MAX + 8];
-	struct stat st;
-	bool exists = fwconf_lstat(installed, &st) == 0;
-	int status;
+	char newlabel[PATH_MAX + 8], *buf;
+	struct fwconf_err e;
+	size_t len, off;
+	ssize_t n;
+	int status, fd, r;
 	pid_t pid;
 
 	fflush(stdout);
+	if ((r = fwconf_read_all(installed, &buf, &len, NULL, &e)) == -1)
+		die(&e);
 	if (secret) {
+		if (buf != NULL)
+			explicit_bzero(buf, len);
+		free(buf);
 		printf("--- %s%s\n+++ %s\n@@ the unit carries a secret: its "
-		    "contents are not shown @@\n", label, exists ? "" :
+		    "contents are not shown @@\n", label, r == 0 ? "" :
 		    " (new)", label);
 		return;
 	}
+	if ((fd = memfd_create("mpfw-installed", MFD_CLOEXEC)) == -1)
+		err(FWCONF_SYSTEM, "memfd_create");
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = write(fd, buf + off, len - off)) == -1) {
+			if (errno != EINTR)
+				err(FWCONF_SYSTEM, "diff of %s", label);
+			n = 0;
+		}
+	free(buf);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		err(FWCONF_SYSTEM, "diff of %s", label);
 	pathf(newlabel, sizeof(newlabel), "%s (new)", label);
 	if ((pid = fork()) == -1)
 		err(FWCONF_SYSTEM, "fork");
 	if (pid == 0) {
 		/* "(new)" marks a file that does not exist yet, nothing else. */
-		execlp("diff", "diff", "-u", "--label", exists ? label :
-		    newlabel, "--label", label, exists ? installed :
-		    "/dev/null", cand, (char *)NULL);
+		if (dup2(fd, 0) == -1)
+			_exit(127);
+		execlp("diff", "diff", "-u", "--label", r == 0 ? label :
+		    newlabel, "--label", label, r == 0 ? "-" : "/dev/null",
+		    cand, (char *)NULL);
 		_exit(127);
 	}
+	close(fd);
 	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) > 1)
 		errx(FWCONF_SYSTEM, "diff of %s failed", label);
@@ -765,6 +1187,9 @@ recover(bool quiet)
 	}
 	if (r == -1)
 		die(&e);
+	/* What the interrupted apply had begun (its stage, its temporary
+	 * generation) goes too: `status` settles only here. */
+	sweep_stages();
 	if (gen_current(&cur, &e) == -1)
 		die(&e);
 	n = txn_gen(&x);
@@ -851,15 +1276,134 @@ select_jobs(struct apply *a, int argc, char *argv[], bool every)
 	}
 }
 
+/*
+ * Forget a run's units, generations and jobs, so that another can follow
+ * in the same process: a verb after the rollback of an expired countdown.
+ */
+void
+apply_release(struct apply *a)
+{
+	struct job *j;
+	size_t i, f;
+
+	for (i = 0; i < a->njobs; i++) {
+		j = &a->jobs[i];
+		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++)
+			free(j->cand[f]);
+		free(j->cand);
+		free(j->changed);
+		free(j->stamp);
+	}
+	free(a->jobs);
+	a->jobs = NULL;
+	a->njobs = 0;
+	fwconf_units_free(&a->units);
+	gen_free(&a->cur);
+	gen_free(&a->next);
+}
+
 /* ---- committing ---- */
 
+/*
+ * The directories to fsync once the files written into them are all
+ * there: one fsync a directory, not one a file.
+ */
+struct dirsync {
+	char	 (*v)[PATH_MAX];
+	size_t	 n;
+};
+
 static void
-note_file(struct apply *a, const struct job *j, size_t f)
+dirsync_add(struct dirsync *d, const char *file)
 {
-	char installed[PATH_MAX];
+	char dir[PATH_MAX], *slash;
+	size_t i;
+
+	strlcpy(dir, file, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return;
+	*slash = '\0';
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i], dir) == 0)
+			return;
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	strlcpy(d->v[d->n++], dir, sizeof(*d->v));
+}
+
+/* 0, or -1 with e filled: a file written may not survive a crash. */
+static int
+dirsync_run(struct dirsync *d, struct fwconf_err *e)
+{
+	size_t i;
+	int fd, r = 0;
+
+	for (i = 0; i < d->n && r == 0; i++) {
+		if ((fd = fwconf_open(d->v[i], O_RDONLY | O_DIRECTORY, 0)) == -1 ||
+		    fsync(fd) == -1)
+			r = fwconf_fail_errno(e, "%s: fsync of directory",
+			    d->v[i]);
+		if (fd != -1)
+			close(fd);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+	return r;
+}
+
+/*
+ * The file at path into the store, as store_put_file does, but with the
+ * fsync of the objects directory left to the caller, once for all the
+ * files of an apply: 0 and its hash, 1 when there is no such file.
+ */
+static int
+keep_copy(const char *path, hash_t h, struct dirsync *d, struct fwconf_err *e)
+{
+	char obj[PATH_MAX], dir[PATH_MAX], *buf;
+	struct fwconf_out o;
+	size_t len;
+	int r;
+
+	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) != 0)
+		return r;
+	hash_buf(buf, len, h);
+	if (store_has(h)) {
+		free(buf);
+		return 0;
+	}
+	if (store_path(obj, sizeof(obj), h) == -1 ||
+	    state_dir(dir, sizeof(dir), "objects") == -1) {
+		free(buf);
+		return fwconf_fail(e, FWCONF_SYSTEM, "store: path too long");
+	}
+	if (fwconf_mkdirs(dir, 0700, e) == -1 ||
+	    fwconf_out_open(&o, obj, 0600, (uid_t)-1, (gid_t)-1, e) == -1) {
+		free(buf);
+		return -1;
+	}
+	o.dirsync_later = true;
+	fwconf_out_write(&o, buf, len);
+	free(buf);
+	if (fwconf_out_close(&o, e) == -1)
+		return -1;
+	dirsync_add(d, obj);
+	return 0;
+}
+
+/*
+ * The record of one file this apply installs: the installed file kept in
+ * the store first, to be put back if anything fails; of the candidate
+ * only its hash, since it is installed from the stage, never read back
+ * from the store.
+ */
+static void
+note_file(struct apply *a, const struct job *j, size_t f, struct dirsync *d)
+{
+	char installed[PATH_MAX], *buf;
 	struct txn_file tf;
 	struct fwconf_err e;
 	struct stat st;
+	size_t len;
 	int r;
 
 	memset(&tf, 0, sizeof(tf));
@@ -868,7 +1412,7 @@ note_file(struct apply *a, const struct job *j, size_t f)
 	tf.mode = installed_mode(j->u, f);
 	tf.gid = j->gid;
 	installed_path(installed, sizeof(installed), tf.target);
-	if ((r = store_put_file(installed, tf.before, &e)) == -1)
+	if ((r = keep_copy(installed, tf.before, d, &e)) == -1)
 		die(&e);
 	if (r == 1)
 		tf.before[0] = '\0';
@@ -881,9 +1425,42 @@ note_file(struct apply *a, const struct job *j, size_t f)
 		tf.was_uid = (uid_t)-1;
 		tf.was_gid = (gid_t)-1;
 	}
-	if (store_put_file(j->cand[f], tf.after, &e) != 0)
+	if (fwconf_read_all(j->cand[f], &buf, &len, NULL, &e) != 0)
 		die(&e);
+	hash_buf(buf, len, tf.after);
+	free(buf);
 	txn_add_file(&a->txn, &tf);
+}
+
+/*
+ * Install a candidate, as txn_install would put the object it names:
+ * written whole or not at all, with the unit's mode and group; the
+ * directory's fsync is left to the caller, once for all.
+ */
+static int
+install(const struct job *j, size_t f, const struct txn_file *tf,
+    struct dirsync *d, struct fwconf_err *e)
+{
+	char path[PATH_MAX], *buf;
+	struct fwconf_out o;
+	size_t len;
+
+	installed_path(path, sizeof(path), tf->target);
+	if (fwconf_read_all(j->cand[f], &buf, &len, NULL, e) != 0)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: the candidate is "
+		    "gone", j->cand[f]);
+	if (fwconf_mkdirs_parent(path, e) == -1 ||
+	    fwconf_out_open(&o, path, tf->mode, (uid_t)-1, tf->gid, e) == -1) {
+		free(buf);
+		return -1;
+	}
+	o.dirsync_later = true;
+	fwconf_out_write(&o, buf, len);
+	free(buf);
+	if (fwconf_out_close(&o, e) == -1)
+		return -1;
+	dirsync_add(d, path);
+	return 0;
 }
 
 /* The next generation's tables, with what this apply does. */
@@ -912,6 +1489,9 @@ build_next(struct apply *a)
 		/* Only the hash of what was installed: diff -g renders a
 		 * generation's files again from its settings. */
 		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++) {
+			/* Never installed, and not rendered again by diff -g. */
+			if (j->u->files[f].hand)
+				continue;
 			snprintf(name, sizeof(name), "files%s",
 			    j->u->files[f].target);
 			if (j->u->secret)
@@ -1013,6 +1593,7 @@ render_all(struct apply *a)
 int
 run_apply(struct apply *a)
 {
+	struct dirsync ds = { 0 };
 	struct fwconf_err e;
 	size_t i, f;
 	int r;
@@ -1053,12 +1634,18 @@ run_apply(struct apply *a)
 
 		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++)
 			if (j->changed[f])
-				note_file(a, j, f);
+				note_file(a, j, f, &ds);
 		if (j->action != ACT_NONE)
 			txn_add_unit(&a->txn, j->u->name,
 			    action_names[j->action]);
 	}
 	build_next(a);
+	/* The copies kept are on disk before the record names them.  After
+	 * build_next, whose snapshot of a changed settings file, in the same
+	 * directory, has its fsync commit the names of the copies already:
+	 * this one then finds nothing left to do. */
+	if (dirsync_run(&ds, &e) == -1)
+		die(&e);
 	/* The point before which nothing was installed. */
 	if (txn_write(&a->txn, "applying", &e) == -1) {
 		say_error(&e);
@@ -1070,18 +1657,38 @@ run_apply(struct apply *a)
 	for (i = 0; i < a->njobs; i++) {
 		struct job *j = &a->jobs[i];
 		struct txn_file tf;
-		size_t k = 0;
+		size_t k;
+		bool found;
 
-		while (txn_file_at(&a->txn, &k, &tf))
-			if (strcmp(tf.unit, j->u->name) == 0 &&
-			    txn_install(&tf, &e) == -1) {
+		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++) {
+			if (!j->changed[f])
+				continue;
+			/* Its record, for the mode and group it gets. */
+			for (k = 0, found = false; !found &&
+			    txn_file_at(&a->txn, &k, &tf);)
+				found = strcmp(tf.target,
+				    j->u->files[f].target) == 0;
+			if (!found)
+				errx(FWCONF_SYSTEM, "%s: not in the transaction "
+				    "record", j->u->files[f].target);
+			if (install(j, f, &tf, &ds, &e) == -1) {
 				say_error(&e);
 				return undo_and_drop(a);
 			}
+		}
+	}
+	/* Installed files on disk before any daemon reads them. */
+	if (dirsync_run(&ds, &e) == -1) {
+		say_error(&e);
+		return undo_and_drop(a);
 	}
 	for (i = 0; i < a->njobs; i++) {
 		struct job *j = &a->jobs[i];
 
+		/* At boot no daemon runs yet: each reads its file when it
+		 * starts, and a reload now would fail and undo the rollback. */
+		if (a->quiet_daemons)
+			continue;
 		if (a->verbose && j->action != ACT_NONE)
 			printf("%s\t%s\n", j->u->name, action_names[j->action]);
 		if ((r = run_action(j->u, j->action, SAY_ALL)) != 0) {

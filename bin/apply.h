@@ -43,6 +43,7 @@ struct apply {
 	char	 stage[PATH_MAX];
 	int	 stage_lock;
 	bool	 full, dry, verbose;
+	bool	 quiet_daemons;		/* at boot: files only, no command */
 	long	 confirm_secs;
 	const char *comment;
 	char	 how[64];
@@ -55,6 +56,7 @@ extern bool watcher;
 
 void	 say_error(const struct fwconf_err *);
 void	 apply_load(struct apply *);
+void	 apply_release(struct apply *);
 char	**all_inputs(const struct fwconf_units *, size_t *n);
 char	*make_stamp(const struct fwconf_unit *, bool enabled);
 bool	 unit_enabled(const struct fwconf_unit *);

@@ -382,9 +382,12 @@ import_settings(const struct fwconf_units *us, const char *src, bool force)
 		if (k == s.n)
 			names[i] = NULL;
 	}
-	if (keep_unapplied(us, &cur, names, n, force, "import") != 0)
-		return FWCONF_REFUSED;
+	r = keep_unapplied(us, &cur, names, n, force, "import");
 	free(names);
+	if (r != 0) {
+		gen_free(&cur);
+		return FWCONF_REFUSED;
+	}
 	build_scratch(root, sizeof(root), us, &s);
 	if (!verify(root, &s)) {
 		fwconf_rm_tree(root);

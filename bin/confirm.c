@@ -24,13 +24,37 @@ write_line(const char *name, const char *line, struct fwconf_err *e)
 
 /* Written before the generation is committed: no -c apply is ever live
  * without its countdown, whatever kills fw-apply. */
+/* The kernel's id of this boot, or "-". */
+const char *
+boot_id(void)
+{
+	static char id[40];
+	FILE *fp;
+
+	if (id[0] != '\0')
+		return id;
+	/* FW_BOOT_ID: a test's reboot, without rebooting. */
+	if (getenv("FW_BOOT_ID") != NULL && *getenv("FW_BOOT_ID") != '\0') {
+		strlcpy(id, getenv("FW_BOOT_ID"), sizeof(id));
+		return id;
+	}
+	strlcpy(id, "-", sizeof(id));
+	if ((fp = fopen("/proc/sys/kernel/random/boot_id", "re")) != NULL) {
+		if (fgets(id, sizeof(id), fp) == NULL)
+			strlcpy(id, "-", sizeof(id));
+		id[strcspn(id, "\n")] = '\0';
+		fclose(fp);
+	}
+	return id;
+}
+
 int
 confirm_write(long secs, long gen, pid_t watcher, struct fwconf_err *e)
 {
-	char line[128];
+	char line[160];
 
-	snprintf(line, sizeof(line), "%lld gen.%ld %ld\n",
-	    (long long)time(NULL) + secs, gen, (long)watcher);
+	snprintf(line, sizeof(line), "%lld gen.%ld %ld %s\n",
+	    (long long)time(NULL) + secs, gen, (long)watcher, boot_id());
 	return write_line("confirm", line, e);
 }
 
@@ -43,8 +67,8 @@ confirm_set_watcher(pid_t pid, struct fwconf_err *e)
 
 	if ((r = fwconf_confirm_read(&c, e)) != 0)
 		return r == 1 ? 0 : -1;
-	snprintf(line, sizeof(line), "%lld %s %ld\n", c.deadline, c.generation,
-	    (long)pid);
+	snprintf(line, sizeof(line), "%lld %s %ld %s\n", c.deadline,
+	    c.generation, (long)pid, c.boot[0] ? c.boot : boot_id());
 	return write_line("confirm", line, e);
 }
 
@@ -76,16 +100,26 @@ confirm_spawn_watcher(long gen)
 	_exit(127);
 }
 
-/* "gen.N TAB TIME TAB not confirmed [TAB what was kept]" for status. */
+/*
+ * The note status shows until the next apply or rollback, its line as
+ * status prints it: "rolledback TAB gen.N TAB TIME TAB not confirmed [TAB
+ * what was kept]", or, when the rollback failed and the apply stays live,
+ * "unconfirmed TAB gen.N TAB TIME TAB rollback failed".
+ */
 int
-unconfirmed_note(long gen, const char *kept, struct fwconf_err *e)
+unconfirmed_note(long gen, bool rolled_back, const char *kept,
+    struct fwconf_err *e)
 {
 	char line[PATH_MAX + 256], when[32];
 	time_t t = time(NULL);
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	snprintf(line, sizeof(line), "gen.%ld\t%s\tnot confirmed%s%s\n", gen,
-	    when, *kept ? "\t" : "", kept);
+	if (rolled_back)
+		snprintf(line, sizeof(line), "rolledback\tgen.%ld\t%s\tnot "
+		    "confirmed%s%s\n", gen, when, *kept ? "\t" : "", kept);
+	else
+		snprintf(line, sizeof(line), "unconfirmed\tgen.%ld\t%s\t"
+		    "rollback failed\n", gen, when);
 	return write_line("unconfirmed", line, e);
 }
 
@@ -109,5 +143,13 @@ unconfirmed_read(void)
 	    fwconf_read_all(path, &buf, &len, NULL, &e) != 0)
 		return NULL;
 	buf[strcspn(buf, "\n")] = '\0';
+	/* A note of an older fw-apply: "gen.N ...", of a rollback. */
+	if (strncmp(buf, "gen.", 4) == 0) {
+		char *old = buf;
+
+		if (asprintf(&buf, "rolledback\t%s", old) == -1)
+			buf = NULL;
+		free(old);
+	}
 	return buf;
 }

@@ -98,7 +98,10 @@ expire_locked(bool at_boot)
 		confirm_remove();
 		return 0;
 	}
-	if (!at_boot && (long long)time(NULL) < c.deadline) {
+	/* boot rolls back what a reboot cut short; by hand, in the same
+	 * boot, it waits for the deadline like any other command. */
+	if ((!at_boot || (c.boot[0] != '\0' && strcmp(c.boot, boot_id()) ==
+	    0)) && (long long)time(NULL) < c.deadline) {
 		gen_free(&cur);
 		return 0;
 	}
@@ -107,9 +110,11 @@ expire_locked(bool at_boot)
 		say_error(&e);
 	snprintf(how, sizeof(how), "unconfirmed rollback of gen.%ld%s", n,
 	    at_boot ? " at boot" : "");
+	a.quiet_daemons = at_boot;
 	r = rollback_to(n - 1, how, true, true);
+	apply_release(&a);
 	confirm_remove();
-	if (r == 0 && unconfirmed_note(n, keep_said(), &e) == -1)
+	if (unconfirmed_note(n, r == 0, keep_said(), &e) == -1)
 		say_error(&e);
 	syslog(r ? LOG_ERR : LOG_WARNING, "gen.%ld not confirmed in time: %s%s%s",
 	    n, r ? "rollback failed" : "rolled back", *keep_said() ? "; " : "",
@@ -236,6 +241,65 @@ cmd_apply(int argc, char *argv[])
 /* ---- rollback, revert ---- */
 
 /*
+ * Record in x the settings files names[] as generation g has them (none,
+ * where it had none); files already so are left out.
+ */
+static void
+settings_of(struct txn *x, const struct gen *g, char **names, size_t n)
+{
+	char path[PATH_MAX], key[PATH_MAX], tgt[PATH_MAX];
+	struct txn_file tf;
+	struct fwconf_err e;
+	struct stat st;
+	const char *h;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		memset(&tf, 0, sizeof(tf));
+		snprintf(tgt, sizeof(tgt), "/etc/mpfw/%s", names[i]);
+		tf.target = tgt;
+		tf.unit = "-";
+		if (fwconf_settings_path(path, sizeof(path), names[i]) == -1)
+			errx(FWCONF_SYSTEM, "%s: path too long", names[i]);
+		if ((r = store_put_file(path, tf.before, &e)) == -1)
+			die(&e);
+		if (r == 1)
+			tf.before[0] = '\0';
+		snprintf(key, sizeof(key), "settings/%s", names[i]);
+		h = tab_get(&g->tree, key);
+		strlcpy(tf.after, h != NULL ? h : "", sizeof(tf.after));
+		if (strcmp(tf.before, tf.after) == 0)
+			continue;
+		tf.mode = tf.was_mode = fwconf_lstat(path, &st) == 0 ?
+		    st.st_mode & 07777 : 0644;
+		tf.gid = tf.was_gid = (gid_t)-1;
+		tf.was_uid = (uid_t)-1;
+		txn_add_file(x, &tf);
+	}
+}
+
+/* The record made durable, then every file of it written; a failure is
+ * undone from the record.  0 or 3. */
+static int
+write_settings(struct txn *x, const char *state)
+{
+	struct fwconf_err e;
+	struct txn_file tf;
+	size_t k = 0;
+
+	if (txn_write(x, state, &e) == -1)
+		die(&e);
+	while (txn_file_at(x, &k, &tf))
+		if (txn_install(&tf, &e) == -1) {
+			say_error(&e);
+			recover(true);
+			return FWCONF_SYSTEM;
+		}
+	return 0;
+}
+
+/*
  * Make generation target live again, as a new generation: its settings
  * back in etc/mpfw (secrets stay as they are: generations never keep
  * them), then every unit rendered, checked and applied from them.  With
@@ -244,13 +308,10 @@ cmd_apply(int argc, char *argv[])
 static int
 rollback_to(long target, const char *how, bool force, bool unconfirmed)
 {
-	char path[PATH_MAX], key[PATH_MAX], tgt[PATH_MAX], **names, **inputs;
-	struct txn_file tf;
+	char **names, **inputs;
 	struct fwconf_err e;
 	struct gen g;
-	struct stat st;
-	const char *h;
-	size_t i, n, k = 0;
+	size_t n;
 	int r;
 
 	memset(&a.units, 0, sizeof(a.units));
@@ -266,47 +327,24 @@ rollback_to(long target, const char *how, bool force, bool unconfirmed)
 	/* An unconfirmed apply's own changes are kept too: its engineer
 	 * may want them back once the way in is sure. */
 	names = changed_files(&a.units, unconfirmed ? &g : &a.cur, &n);
-	if ((unconfirmed ? keep_since(&a.units, &g, names, n) :
-	    keep_unapplied(&a.units, &a.cur, names, n, force, "rollback")) != 0)
-		return FWCONF_REFUSED;
+	r = unconfirmed ? keep_since(&a.units, &g, names, n) :
+	    keep_unapplied(&a.units, &a.cur, names, n, force, "rollback");
 	free(names);
+	if (r != 0) {
+		gen_free(&g);
+		return FWCONF_REFUSED;
+	}
 	/* The settings of gen N, recorded first so that a failure, or a
 	 * crash, puts the saved ones back. */
 	if (txn_new(&a.txn, 0, how, &e) == -1)
 		die(&e);
 	a.txn_open = true;
 	inputs = all_inputs(&a.units, &n);
-	for (i = 0; i < n; i++) {
-		memset(&tf, 0, sizeof(tf));
-		snprintf(tgt, sizeof(tgt), "/etc/mpfw/%s", inputs[i]);
-		tf.target = tgt;
-		tf.unit = "-";
-		if (fwconf_settings_path(path, sizeof(path), inputs[i]) == -1)
-			errx(FWCONF_SYSTEM, "path too long");
-		if ((r = store_put_file(path, tf.before, &e)) == -1)
-			die(&e);
-		if (r == 1)
-			tf.before[0] = '\0';
-		snprintf(key, sizeof(key), "settings/%s", inputs[i]);
-		h = tab_get(&g.tree, key);
-		strlcpy(tf.after, h != NULL ? h : "", sizeof(tf.after));
-		if (strcmp(tf.before, tf.after) == 0)
-			continue;
-		tf.mode = tf.was_mode = fwconf_lstat(path, &st) == 0 ?
-		    st.st_mode & 07777 : 0644;
-		tf.gid = tf.was_gid = (gid_t)-1;
-		tf.was_uid = (uid_t)-1;
-		txn_add_file(&a.txn, &tf);
-	}
+	settings_of(&a.txn, &g, inputs, n);
 	free(inputs);
 	gen_free(&g);
-	if (txn_write(&a.txn, "restoring settings", &e) == -1)
-		die(&e);
-	while (txn_file_at(&a.txn, &k, &tf))
-		if (txn_install(&tf, &e) == -1) {
-			say_error(&e);
-			return recover(true) == 0 ? FWCONF_SYSTEM : FWCONF_SYSTEM;
-		}
+	if ((r = write_settings(&a.txn, "restoring settings")) != 0)
+		return r;
 	snprintf(a.how, sizeof(a.how), "%s", how);
 	select_jobs(&a, 0, NULL, true);
 	return run_apply(&a);
@@ -350,6 +388,7 @@ cmd_rollback(int argc, char *argv[])
 		/* A rollback during a countdown ends it. */
 		if (fwconf_confirm_read(&c, &e) == 0)
 			confirm_remove();
+		unconfirmed_clear();
 		fprintf(stderr, "fw-apply: rolled back to gen.%ld as gen.%ld%s%s\n",
 		    target, a.next.n, *keep_said() ? "; " : "", keep_said());
 	}
@@ -360,14 +399,11 @@ cmd_rollback(int argc, char *argv[])
 static int
 cmd_revert(int argc, char *argv[])
 {
-	char path[PATH_MAX], tgt[PATH_MAX], key[PATH_MAX], **names;
-	struct txn_file tf;
 	struct fwconf_err e;
 	struct txn x;
-	struct stat st;
-	const char *h;
 	bool force = false;
-	size_t i, n, k = 0;
+	char **names;
+	size_t n;
 	int ch, lock, r;
 
 	while ((ch = verb_getopt(argc, argv, "f", "revert")) != -1) {
@@ -377,6 +413,8 @@ cmd_revert(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	if ((r = settle_expired()) != 0)
+		return r;
 	lock = lock_for_writing();
 	if ((r = settle()) != 0)
 		return r;
@@ -391,38 +429,18 @@ cmd_revert(int argc, char *argv[])
 		fwconf_unlock(lock);
 		return 0;
 	}
-	if (keep_unapplied(&a.units, &a.cur, names, n, force, "revert") != 0)
+	if (keep_unapplied(&a.units, &a.cur, names, n, force, "revert") != 0) {
+		free(names);
 		return FWCONF_REFUSED;
+	}
 	if (txn_new(&x, 0, "revert", &e) == -1)
 		die(&e);
-	for (i = 0; i < n; i++) {
-		memset(&tf, 0, sizeof(tf));
-		snprintf(tgt, sizeof(tgt), "/etc/mpfw/%s", names[i]);
-		tf.target = tgt;
-		tf.unit = "-";
-		if (fwconf_settings_path(path, sizeof(path), names[i]) == -1 ||
-		    (r = store_put_file(path, tf.before, &e)) == -1)
-			die(&e);
-		if (r == 1)
-			tf.before[0] = '\0';
-		snprintf(key, sizeof(key), "settings/%s", names[i]);
-		h = tab_get(&a.cur.tree, key);
-		strlcpy(tf.after, h != NULL ? h : "", sizeof(tf.after));
-		tf.mode = tf.was_mode = fwconf_lstat(path, &st) == 0 ?
-		    st.st_mode & 07777 : 0644;
-		tf.gid = tf.was_gid = (gid_t)-1;
-		tf.was_uid = (uid_t)-1;
-		txn_add_file(&x, &tf);
-	}
+	settings_of(&x, &a.cur, names, n);
 	free(names);
-	if (txn_write(&x, "reverting", &e) == -1)
-		die(&e);
-	while (txn_file_at(&x, &k, &tf))
-		if (txn_install(&tf, &e) == -1) {
-			say_error(&e);
-			fwconf_unlock(lock);
-			return recover(true) == 0 ? FWCONF_SYSTEM : FWCONF_SYSTEM;
-		}
+	if ((r = write_settings(&x, "reverting")) != 0) {
+		fwconf_unlock(lock);
+		return r;
+	}
 	if (txn_remove(&e) == -1)
 		die(&e);
 	txn_free(&x);
@@ -608,6 +626,8 @@ cmd_status(int argc, char *argv[])
 
 	(void)argc;
 	(void)argv;
+	/* Stages are swept by their owners' locks: safe without ours. */
+	sweep_stages();
 	bad = status_settle();
 	if (settle_expired() != 0)
 		bad = true;
@@ -616,7 +636,7 @@ cmd_status(int argc, char *argv[])
 		status_line("countdown\t%lld\t%s", c.deadline -
 		    (long long)time(NULL), c.generation);
 	if ((was = unconfirmed_read()) != NULL) {
-		status_line("rolledback\t%s", was);
+		status_line("%s", was);
 		free(was);
 		bad = true;
 	}
@@ -625,6 +645,7 @@ cmd_status(int argc, char *argv[])
 		j = add_job(&a, &a.units.v[i]);
 		why = pending_reason(stored_stamp(&a.cur, j->u->name), j->stamp);
 		if (why == NULL) {
+			free(j->stamp);
 			a.njobs--;
 			continue;
 		}
@@ -777,16 +798,22 @@ print_unit(const struct fwconf_unit *u)
 		printf("}\n");
 	}
 	for (i = 0; i < u->nfiles; i++)
-		printf("\tfile %s {\n\t\trender = '%s'\n\t\ttarget = '%s'\n"
-		    "\t\tmode   = '%04o'\n\t}\n", u->files[i].name,
-		    u->files[i].render, u->files[i].target,
-		    (unsigned int)u->files[i].mode);
+		if (u->files[i].hand)
+			printf("\tfile %s {\n\t\ttarget = '%s'\n\t\thand   = "
+			    "yes\n\t}\n", u->files[i].name, u->files[i].target);
+		else
+			printf("\tfile %s {\n\t\trender = '%s'\n\t\ttarget = "
+			    "'%s'\n\t\tmode   = '%04o'\n\t}\n", u->files[i].name,
+			    u->files[i].render, u->files[i].target,
+			    (unsigned int)u->files[i].mode);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (vals[i] != NULL)
 			printf("\t%-7s = '%s'\n", cmds[i], vals[i]);
 	printf("\tsoft    = %s\n", fwconf_soft_name(u->soft));
 	if (u->enable_file != NULL)
-		printf("\tenable  = '%s.%s'\n", u->enable_file, u->enable_key);
+		printf("\tenable  = '%s.%s%s%s'\n", u->enable_file,
+		    u->enable_key, u->enable_values ? "=" : "",
+		    u->enable_values ? u->enable_values : "");
 	if (u->group != NULL)
 		printf("\tgroup   = '%s'\n", u->group);
 	if (u->secret)
@@ -822,7 +849,9 @@ cmd_units(int argc, char *argv[])
 			printf("%s%s", f ? "," : "", u->files[f].target);
 		printf("\t%s\t", fwconf_soft_name(u->soft));
 		if (u->enable_file != NULL)
-			printf("%s.%s", u->enable_file, u->enable_key);
+			printf("%s.%s%s%s", u->enable_file, u->enable_key,
+			    u->enable_values ? "=" : "", u->enable_values ?
+			    u->enable_values : "");
 		putchar('\n');
 	}
 	fshut(stdout, "stdout");

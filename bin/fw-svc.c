@@ -41,13 +41,54 @@ check_hostname(const struct fwconf_settings *s, bool all,
 static const struct kv_render renders[] = {
 	{ "dnsmasq", render_dnsmasq_conf },
 	{ "sshd", render_sshd_config },
+	/* mail, the user interface, FTP, IRC and MySQL */
+	{ "dovecot", render_dovecot_conf },
+	{ "vsftpd", render_vsftpd_conf },
+	{ "vsftpd-pam", render_vsftpd_pam },
+	{ "ftpupload", render_ftpupload },
+	{ "ngircd", render_ngircd_conf },
+	{ "mariadb", render_mariadb_cnf },
+	{ "mariadb-root", render_mariadb_root },
+	/* NTP, fail2ban, arpwatch, the Nagios agent, serial console, SMART */
+	{ "chrony", render_chrony_conf },
+	{ "fail2ban", render_fail2ban_local },
+	{ "fail2ban-jails", render_fail2ban_jails },
+	{ "arpwatch", render_arpwatch_default },
+	{ "nrpe", render_nrpe_cfg },
+	{ "nrpe-sudoers", render_nrpe_sudoers },
+	{ "inittab", render_inittab },
+	{ "smartd", render_smartd_conf },
+	{ "smartd-default", render_smartd_default },
 	{ NULL, NULL }
 };
+
+/*
+ * The MySQL root password is kept as the hash the server needs, never as
+ * typed (fw-svc(1), "What is kept where").
+ */
+static char *
+keep_secret(const struct fwconf_key *k, const char *typed,
+    struct fwconf_err *e)
+{
+	char hash[MARIADB_HASH_SIZE], *kept;
+
+	if (strcmp(k->name, "mysql_root_password") != 0)
+		kept = strdup(typed);
+	else {
+		mariadb_native_hash(typed, hash);
+		kept = strdup(hash);
+		explicit_bzero(hash, sizeof(hash));
+	}
+	if (kept == NULL)
+		fwconf_fail_errno(e, "%s", k->name);
+	return kept;
+}
 
 static const struct kv_tool svc = {
 	.schema = "services",
 	.renders = renders,
 	.check = check_hostname,
+	.keep_secret = keep_secret,
 };
 
 int

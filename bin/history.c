@@ -262,7 +262,8 @@ generations(size_t *np)
 			v[n++] = num;
 		}
 	closedir(d);
-	qsort(v, n, sizeof(*v), by_number_desc);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), by_number_desc);
 	*np = n;
 	return v;
 }

@@ -76,7 +76,9 @@ kv_open_checked(struct fwconf_settings *s)
 	struct fwconf_err e;
 
 	kv_open(s);
-	if (fwconf_settings_check_all(s, &e) == -1 ||
+	/* Renders and rules may need the secrets: fwconf_secret_get. */
+	if (fwconf_secrets_load(s, &e) == -1 ||
+	    fwconf_settings_check_all(s, &e) == -1 ||
 	    fwconf_ports_check(s, true, &e) == -1 ||
 	    (tool->check != NULL && tool->check(s, true, &e) == -1))
 		die(&e);
@@ -650,8 +652,21 @@ cmd_passwd(int argc, char *argv[])
 	explicit_bzero(secret, sizeof(secret));
 	if (norm == NULL)
 		die(&e);
+	if (tool->keep_secret != NULL) {
+		char *kept = tool->keep_secret(k, norm, &e);
+
+		explicit_bzero(norm, strlen(norm));
+		free(norm);
+		if ((norm = kept) == NULL)
+			die(&e);
+	}
 	lock = lock_for_writing();
 	kv_open(&s);
+	/*
+	 * The tool's rules are not run here: a pair set one at a time (a
+	 * user, then its password) would be refused either way round.  The
+	 * render, at the apply, runs them all.
+	 */
 	if (fwconf_secret_set(&s, k, norm, &e) == -1 ||
 	    fwconf_settings_write(&s, &e) == -1)
 		die(&e);

@@ -32,6 +32,12 @@ struct kv_tool {
 	int	(*check)(const struct fwconf_settings *, bool all,
 		    struct fwconf_err *);
 	const struct verb *verbs;	/* the tool's own verbs, or NULL */
+	/*
+	 * What passwd keeps of a secret typed for key, malloc'd: the value
+	 * itself (NULL hook), or only what the daemon needs (a hash).
+	 */
+	char	*(*keep_secret)(const struct fwconf_key *, const char *typed,
+		    struct fwconf_err *);
 };
 
 int	 kv_main(const struct kv_tool *, int argc, char *argv[]);

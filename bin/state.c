@@ -40,7 +40,10 @@ state_init(struct fwconf_err *e)
 	if (state_dir(dir, sizeof(dir), "") == -1 ||
 	    state_dir(path, sizeof(path), "salt") == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "state: path too long");
-	if (fwconf_mkdirs(dir, 0700, e) == -1)
+	/* Only the state is root's alone: /var and /var/lib stay 0755,
+	 * or daemons that drop their privileges cannot reach /var/log. */
+	if (fwconf_mkdirs_parent(dir, e) == -1 || fwconf_mkdirs(dir, 0700, e) ==
+	    -1)
 		return -1;
 	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) == -1)
 		return -1;
@@ -405,7 +408,29 @@ by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Keep the newest FW_KEEP_GENERATIONS; the store keeps what is named. */
+/* The number of the generation `current` names, or 0. */
+static long
+current_number(void)
+{
+	char link[PATH_MAX], target[64], *end;
+	ssize_t n;
+	long num;
+
+	if (state_dir(link, sizeof(link), "current") == -1 ||
+	    (n = fwconf_readlink(link, target, sizeof(target) - 1)) == -1)
+		return 0;
+	target[n] = '\0';
+	if (strncmp(target, "gen.", 4) != 0)
+		return 0;
+	num = strtol(target + 4, &end, 10);
+	return *end == '\0' && num > 0 ? num : 0;
+}
+
+/*
+ * Keep the newest FW_KEEP_GENERATIONS, and always the current one; the
+ * store keeps what is named.  Only directories are generations: a link
+ * named gen.99 must not make the real ones look old.
+ */
 void
 gen_prune(void)
 {
@@ -413,7 +438,7 @@ gen_prune(void)
 	struct fwconf_table t;
 	struct fwconf_err e;
 	struct dirent *de;
-	long *nums = NULL, num, keep = gen_keep();
+	long *nums = NULL, num, keep = gen_keep(), cur = current_number();
 	size_t n = 0, cap = 0, ncap = 0, nlive = 0, i;
 	char *end;
 	DIR *d;
@@ -423,7 +448,8 @@ gen_prune(void)
 		return;
 	while ((de = readdir(d)) != NULL)
 		if (strncmp(de->d_name, "gen.", 4) == 0 &&
-		    (num = strtol(de->d_name + 4, &end, 10)) > 0 && *end == '\0') {
+		    (num = strtol(de->d_name + 4, &end, 10)) > 0 && *end == '\0' &&
+		    gen_exists(num)) {
 			nums = xgrow(nums, n, &ncap, sizeof(*nums));
 			nums[n++] = num;
 		}
@@ -434,7 +460,7 @@ gen_prune(void)
 		size_t newer = 0, j;
 		for (j = 0; j < n; j++)
 			newer += nums[j] > nums[i];
-		if ((long)newer >= keep) {
+		if ((long)newer >= keep && nums[i] != cur) {
 			fwconf_unlink(path);
 			continue;
 		}
@@ -443,13 +469,13 @@ gen_prune(void)
 		fwconf_table_free(&t);
 	}
 	free(nums);
-	/* What a transaction or kept dropped settings name stays too. */
 	/* What an unfinished transaction names stays too. */
 	if (state_dir(path, sizeof(path), "txn") == 0 &&
 	    fwconf_table_read(&t, path, &e) == 0)
 		live_hashes(&t, NULL, &live, &nlive, &cap);
 	fwconf_table_free(&t);
-	qsort(live, nlive, sizeof(*live), by_str);
+	if (nlive > 0)
+		qsort(live, nlive, sizeof(*live), by_str);
 	store_gc(live, nlive);
 	for (i = 0; i < nlive; i++)
 		free(live[i]);

@@ -333,7 +333,16 @@ store_gc(char *const *live, size_t n)
 	    (d = fwconf_opendir(dir)) == NULL)
 		goto done;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) < HASH_LEN)
+		if (de->d_name[0] == '.' && strstr(de->d_name, ".mpfw-tmp.") !=
+		    NULL) {
+			/* The temporary file of a write killed midway (atomic.c):
+			 * every write to the store holds the lock, as we do. */
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+			    de->d_name) < sizeof(path))
+				fwconf_unlink(path);
+			continue;
+		}
+		if (strlen(de->d_name) < HASH_LEN)
 			continue;
 		snprintf(name, sizeof(name), "%.*s", HASH_LEN, de->d_name);
 		if (!is_live(all, nall, name) && (size_t)snprintf(path,

@@ -144,56 +144,138 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * uid/gid of (uid_t)-1 keep the writer's own; the file gets mode whatever
- * the umask.
+ * A replacement written as a stream (fwconf.h, struct fwconf_out): a
+ * table of a hundred thousand records goes out in pieces of its old file
+ * and new lines, never copied whole into memory first.  uid/gid of
+ * (uid_t)-1 keep the writer's own; the file gets mode whatever the umask.
  */
 int
-fwconf_write_atomic(const char *path, const char *buf, size_t len,
-    mode_t mode, uid_t uid, gid_t gid, struct fwconf_err *e)
+fwconf_out_open(struct fwconf_out *o, const char *path, mode_t mode,
+    uid_t uid, gid_t gid, struct fwconf_err *e)
 {
-	char tmp[NAME_MAX + 1];
-	const char *base;
-	int dir, fd, saved;
+	int saved;
 
-	if ((dir = fwconf_open_parent(path, &base)) == -1)
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	o->fd = -1;
+	if ((o->dir = fwconf_open_parent(path, &o->base)) == -1)
 		return fwconf_fail_errno(e, "%s: not written", path);
-	sweep_stale(dir, base);
-	if ((fd = temp_in(dir, base, tmp, sizeof(tmp))) == -1) {
+	sweep_stale(o->dir, o->base);
+	if ((o->fd = temp_in(o->dir, o->base, o->tmp, sizeof(o->tmp))) == -1) {
 		saved = errno;
-		close(dir);
+		close(o->dir);
 		errno = saved;
 		return fwconf_fail_errno(e, "%s: cannot create a temporary "
 		    "file", path);
 	}
-	if (fchmod(fd, mode) == -1 ||
+	if (fchmod(o->fd, mode) == -1 ||
 	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    (uid != geteuid() || gid != getegid()) &&
-	    fchown(fd, uid, gid) == -1) ||
-	    write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
-		saved = errno;
-		close(fd);
-		goto fail;
+	    fchown(o->fd, uid, gid) == -1)) {
+		o->err = errno;
+		fwconf_out_abort(o);
+		errno = o->err;
+		return fwconf_fail_errno(e, "%s: not written, the old file is "
+		    "kept", path);
+	}
+	return 0;
+}
+
+static void
+out_flush(struct fwconf_out *o)
+{
+	if (o->n > 0 && o->err == 0 && write_all(o->fd, o->buf, o->n) == -1)
+		o->err = errno;
+	o->n = 0;
+}
+
+/* Buffered; a failure is kept for fwconf_out_close to report. */
+void
+fwconf_out_write(struct fwconf_out *o, const void *p, size_t n)
+{
+	if (o->err != 0)
+		return;
+	if (o->n + n > sizeof(o->buf)) {
+		out_flush(o);
+		/* A large piece (a run of the old file) goes out directly. */
+		if (n >= sizeof(o->buf) / 2) {
+			if (o->err == 0 && write_all(o->fd, p, n) == -1)
+				o->err = errno;
+			return;
+		}
+	}
+	memcpy(o->buf + o->n, p, n);
+	o->n += n;
+}
+
+/* The temporary file goes, the old file stays. */
+void
+fwconf_out_abort(struct fwconf_out *o)
+{
+	if (o->fd != -1)
+		close(o->fd);
+	if (o->dir != -1) {
+		unlinkat(o->dir, o->tmp, 0);
+		close(o->dir);
+	}
+	o->fd = o->dir = -1;
+}
+
+/* Flush, fsync, rename over the old file, fsync the directory. */
+int
+fwconf_out_close(struct fwconf_out *o, struct fwconf_err *e)
+{
+	int saved;
+
+	out_flush(o);
+	if (o->err == 0 && fsync(o->fd) == -1)
+		o->err = errno;
+	if (o->err != 0) {
+		saved = o->err;
+		fwconf_out_abort(o);
+		errno = saved;
+		return fwconf_fail_errno(e, "%s: not written, the old file is "
+		    "kept", o->path);
 	}
 	/* A link at path is replaced, never written through. */
-	if (close(fd) == -1 || renameat(dir, tmp, dir, base) == -1) {
+	if (close(o->fd) == -1 || renameat(o->dir, o->tmp, o->dir,
+	    o->base) == -1) {
 		saved = errno;
-		goto fail;
+		o->fd = -1;
+		fwconf_out_abort(o);
+		errno = saved;
+		return fwconf_fail_errno(e, "%s: not written, the old file is "
+		    "kept", o->path);
 	}
+	o->fd = -1;
 	/*
 	 * The new file is in place; a failed directory fsync means it may not
 	 * survive a crash, which the caller must hear about.
 	 */
-	if (fsync(dir) == -1) {
-		fwconf_fail_errno(e, "%s: fsync of directory", path);
-		close(dir);
+	if (!o->dirsync_later && fsync(o->dir) == -1) {
+		fwconf_fail_errno(e, "%s: fsync of directory", o->path);
+		close(o->dir);
+		o->dir = -1;
 		return -1;
 	}
-	close(dir);
+	close(o->dir);
+	o->dir = -1;
 	return 0;
-fail:
-	unlinkat(dir, tmp, 0);
-	close(dir);
-	errno = saved;
-	return fwconf_fail_errno(e, "%s: not written, the old file is kept",
-	    path);
+}
+
+int
+fwconf_write_atomic(const char *path, const char *buf, size_t len,
+    mode_t mode, uid_t uid, gid_t gid, struct fwconf_err *e)
+{
+	struct fwconf_out o;
+
+	if (fwconf_out_open(&o, path, mode, uid, gid, e) == -1)
+		return -1;
+	if (len >= sizeof(o.buf) / 2) {
+		/* Written from the caller's buffer, not copied. */
+		if (write_all(o.fd, buf, len) == -1)
+			o.err = errno;
+	} else
+		fwconf_out_write(&o, buf, len);
+	return fwconf_out_close(&o, e);
 }

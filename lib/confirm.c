@@ -1,8 +1,9 @@
 /*
  * confirm.c: the state of an fw-apply -c countdown, ROOT/var/lib/mpfw/
- * confirm, one line "DEADLINE GENERATION PID": the deadline in seconds
- * since the epoch, the generation on trial and the pid of the watcher
- * that rolls it back (0 before it is started).  While it exists every writer
+ * confirm, one line "DEADLINE GENERATION PID BOOT": the deadline in
+ * seconds since the epoch, the generation on trial, the pid of the
+ * watcher that rolls it back (0 before it is started) and the kernel's
+ * boot id when it was made, so that fw-apply boot tells a reboot.  While it exists every writer
  * is refused, so that the rollback it may come to restores what the
  * engineer last saw working, not a half-made change.
  */
@@ -27,8 +28,8 @@ fwconf_confirm_read(struct fwconf_confirm *c, struct fwconf_err *e)
 		return fwconf_fail_errno(e, "confirm");
 	if ((r = fwconf_read_all(path, &buf, &len, NULL, e)) != 0)
 		return r;
-	if (sscanf(buf, "%lld %63s %ld", &c->deadline, c->generation,
-	    &c->watcher) < 2)
+	if (sscanf(buf, "%lld %63s %ld %39s", &c->deadline, c->generation,
+	    &c->watcher, c->boot) < 2)
 		r = fwconf_fail(e, FWCONF_SYSTEM, "%s: not a deadline and a "
 		    "generation", path);
 	free(buf);

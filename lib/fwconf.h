@@ -66,7 +66,9 @@ enum fwconf_type {
 	FWCONF_BOOL, FWCONF_INT, FWCONF_PORT, FWCONF_PORTLIST, FWCONF_ENUM,
 	FWCONF_IPV4, FWCONF_IPV6, FWCONF_IP, FWCONF_CIDR, FWCONF_CIDRLIST,
 	FWCONF_HOSTNAME, FWCONF_FQDN, FWCONF_EMAIL, FWCONF_URL,
-	FWCONF_STRING, FWCONF_SECRET
+	FWCONF_STRING, FWCONF_SECRET,
+	FWCONF_HOST,		/* an address, or a domain name */
+	FWCONF_HOSTLIST		/* host names and addresses */
 };
 
 struct fwconf_key {
@@ -90,7 +92,8 @@ struct fwconf_key {
 enum fwconf_rule_kind {
 	FWCONF_RULE_LESS,	/* int a must be below int b */
 	FWCONF_RULE_REQUIRES,	/* bool a = yes needs bool b = yes */
-	FWCONF_RULE_DIFFER	/* a and b, of one type, must differ */
+	FWCONF_RULE_DIFFER,	/* a and b, of one type, must differ */
+	FWCONF_RULE_NONEMPTY	/* bool a = yes needs b not empty */
 };
 
 struct fwconf_rule {
@@ -163,6 +166,22 @@ int	 fwconf_file_write(struct fwconf_file *, mode_t newmode,
 /* atomic.c: replace a file whole or not at all */
 int	 fwconf_write_atomic(const char *path, const char *buf, size_t len,
 	    mode_t mode, uid_t uid, gid_t gid, struct fwconf_err *);
+/* The same, written as a stream: open, write pieces, close (or abort). */
+struct fwconf_out {
+	const char *path, *base;
+	int	 dir, fd;
+	int	 err;		/* the first write error, 0 */
+	bool	 dirsync_later;	/* the caller fsyncs the directory, once
+				 * for several files */
+	char	 tmp[256];
+	size_t	 n;
+	char	 buf[65536];
+};
+int	 fwconf_out_open(struct fwconf_out *, const char *path, mode_t,
+	    uid_t, gid_t, struct fwconf_err *);
+void	 fwconf_out_write(struct fwconf_out *, const void *, size_t);
+int	 fwconf_out_close(struct fwconf_out *, struct fwconf_err *);
+void	 fwconf_out_abort(struct fwconf_out *);
 int	 fwconf_read_all(const char *path, char **buf, size_t *len, struct stat *,
 	    struct fwconf_err *);
 
@@ -271,6 +290,55 @@ char	*fwconf_table_text(const struct fwconf_table *, size_t *len);
 int	 fwconf_table_write(struct fwconf_table *, struct fwconf_err *);
 
 /*
+ * table.c, in place: a table file mapped, its records found on demand and
+ * never copied (fw-dns's table of a hundred thousand entries).  A file
+ * truncated while mapped raises SIGBUS, which the caller may catch.
+ */
+struct fwconf_view {
+	char	*path;
+	const char *buf;	/* the file, or a sorted copy; NULL if empty */
+	size_t	 len;
+	struct stat st;		/* of the file as opened */
+	bool	 exists;
+	bool	 checked;	/* records known in order: checked or trusted */
+	bool	 resorted;	/* the file was out of order: buf is a copy */
+	bool	 plain;		/* no comment line, every record has a tab */
+	size_t	 nrecs;		/* when checked */
+	void	*map;
+	size_t	 maplen;
+	bool	 mapped;
+	char	*copy;
+};
+
+/* A record of a view: pointers into its buffer, not NUL-terminated. */
+struct fwconf_vrec {
+	const char *name, *value;
+	size_t	 nlen, vlen;
+	size_t	 start;		/* offset of the comment lines above it */
+	size_t	 line;		/* offset of its line */
+	size_t	 end;		/* offset just past its line */
+	size_t	 lineno;	/* during fwconf_view_check only */
+};
+
+/* Told of each record by a check; false refuses it. */
+typedef bool fwconf_view_fn(void *arg, const struct fwconf_view *,
+	    const struct fwconf_vrec *);
+
+int	 fwconf_view_open(struct fwconf_view *, const char *path,
+	    struct fwconf_err *);
+void	 fwconf_view_close(struct fwconf_view *);
+int	 fwconf_view_check(struct fwconf_view *, fwconf_view_fn *, void *arg,
+	    struct fwconf_err *);		/* 1 good, 0 refused, -1 */
+bool	 fwconf_view_next(const struct fwconf_view *, size_t *pos,
+	    struct fwconf_vrec *);
+int	 fwconf_view_find(const struct fwconf_view *, const char *name,
+	    size_t nlen, struct fwconf_vrec *);	/* 1 found, 0 not */
+bool	 fwconf_view_trusted(struct fwconf_view *, const char *rules);
+void	 fwconf_view_trust(const struct fwconf_view *, const char *rules);
+void	 fwconf_trust_written(const char *path, const char *rules,
+	    size_t nrecs, bool plain, off_t size);
+
+/*
  * units.c: the unit catalogue of fw-units(5), DATADIR/units.conf and
  * ROOT/etc/mpfw/units.d/\*.conf.  A unit is one service's rendered files and
  * what it takes to make them live.
@@ -279,9 +347,10 @@ enum fwconf_soft { FWCONF_SOFT_RELOAD, FWCONF_SOFT_RESTART, FWCONF_SOFT_DEFER };
 
 struct fwconf_unit_file {
 	char	*name;
-	char	*render;	/* command; its stdout is the file */
+	char	*render;	/* command; its stdout is the file; NULL if hand */
 	char	*target;	/* absolute, under ROOT */
 	mode_t	 mode;
+	bool	 hand;		/* written by hand: checked, never rendered */
 };
 
 struct fwconf_unit {
@@ -294,6 +363,7 @@ struct fwconf_unit {
 	char	*check, *reload, *restart, *start, *stop;	/* or NULL */
 	enum fwconf_soft soft;
 	char	*enable_file, *enable_key;	/* NULL: always on */
+	char	*enable_values;	/* enum key: on for these, "a,b"; or NULL */
 	char	*group;		/* the installed files' group, or NULL */
 	bool	 secret;
 	bool	 disabled;	/* taken out by a drop-in; never loaded */
@@ -322,6 +392,7 @@ struct fwconf_confirm {
 	long long deadline;
 	char	 generation[64];
 	long	 watcher;	/* its pid, 0 if not started */
+	char	 boot[40];	/* the boot it was made in, or "" */
 };
 
 int	 fwconf_confirm_read(struct fwconf_confirm *, struct fwconf_err *);

@@ -53,6 +53,7 @@ put_schema(const struct fwconf_schema *s)
 		[FWCONF_RULE_LESS] = "FWCONF_RULE_LESS",
 		[FWCONF_RULE_REQUIRES] = "FWCONF_RULE_REQUIRES",
 		[FWCONF_RULE_DIFFER] = "FWCONF_RULE_DIFFER",
+		[FWCONF_RULE_NONEMPTY] = "FWCONF_RULE_NONEMPTY",
 	};
 	const struct fwconf_key *k;
 	size_t i;

@@ -101,13 +101,15 @@ fwconf_settings_path(char *buf, size_t size, const char *name)
 /*
  * mkdir -p, in the root (path.c); new directories get mode, existing ones
  * are left alone.  The common case, a directory that exists, costs one
- * open.
+ * open; a missing one is made from the deepest directory that exists
+ * down, never by a mkdir of each directory from the top, which fails on
+ * all those that exist (a dozen for a stage under the state directory).
  */
 int
 fwconf_mkdirs(const char *dir, mode_t mode, struct fwconf_err *e)
 {
-	char path[PATH_MAX];
-	char *p;
+	char path[PATH_MAX], *cut[PATH_MAX / 2], *slash;
+	size_t n = 0;
 	int fd;
 
 	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path))
@@ -116,16 +118,19 @@ fwconf_mkdirs(const char *dir, mode_t mode, struct fwconf_err *e)
 		close(fd);
 		return 0;
 	}
-	for (p = path + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
+	/* Up while the parent is missing... */
+	while (fwconf_mkdir(path, mode) == -1) {
+		if (errno != ENOENT || (slash = strrchr(path, '/')) == NULL ||
+		    slash == path || n == sizeof(cut) / sizeof(cut[0]))
+			return fwconf_fail_errno(e, "mkdir %s", path);
+		*slash = '\0';
+		cut[n++] = slash;
+	}
+	/* ...then down, making each. */
+	while (n > 0) {
+		*cut[--n] = '/';
 		if (fwconf_mkdir(path, mode) == -1)
 			return fwconf_fail_errno(e, "mkdir %s", path);
-		*p = c;
-		if (c == '\0')
-			break;
 	}
 	return 0;
 }

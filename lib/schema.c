@@ -18,9 +18,13 @@
  *		local    = false          # email: a local address is taken
  *	}
  *	rule {
- *		kind = less | requires | differ
+ *		kind = less | requires | differ | nonempty
  *		keys = {A, B}
  *	}
+ *
+ * less: int A below int B; requires: bool A = yes needs bool B = yes;
+ * differ: A and B, of one type, differ; nonempty: bool A = yes needs B,
+ * a key that may be empty, not empty.
  *
  * An email key takes local@domain where the domain has a dot; with local,
  * a single-label domain too (root@localhost, admin@firewall): an address
@@ -179,6 +183,9 @@ load_rule(struct fwconf_schema *s, struct fwconf_rule *r, cfg_t *sec,
 	} else if (kind != NULL && strcmp(kind, "differ") == 0) {
 		r->kind = FWCONF_RULE_DIFFER;
 		want = (enum fwconf_type)-1;	/* any, the same for both */
+	} else if (kind != NULL && strcmp(kind, "nonempty") == 0) {
+		r->kind = FWCONF_RULE_NONEMPTY;
+		want = FWCONF_BOOL;
 	} else
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: rule: kind %s",
 		    file, kind ? "unknown" : "missing");
@@ -189,6 +196,14 @@ load_rule(struct fwconf_schema *s, struct fwconf_rule *r, cfg_t *sec,
 	r->b = strdup(cfg_getnstr(sec, "keys", 1));
 	a = fwconf_key_find(s, r->a);
 	b = fwconf_key_find(s, r->b);
+	if (r->kind == FWCONF_RULE_NONEMPTY) {
+		if (a == NULL || b == NULL || a->type != FWCONF_BOOL ||
+		    !b->empty_ok || b->type == FWCONF_SECRET)
+			return fwconf_fail(e, FWCONF_SYSTEM, "%s: rule %s %s "
+			    "%s: needs a bool key and a key that may be empty",
+			    file, kind, r->a, r->b);
+		return 0;
+	}
 	if (a == NULL || b == NULL || a->type != b->type ||
 	    (want != (enum fwconf_type)-1 && a->type != want))
 		return fwconf_fail(e, FWCONF_SYSTEM,

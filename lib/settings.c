@@ -253,6 +253,11 @@ check_rule(const struct fwconf_settings *s, const struct fwconf_rule *r,
 			return 0;
 		return fwconf_fail(e, FWCONF_REFUSED,
 		    "%s=%s: must differ from %s=%s", a->name, va, b->name, vb);
+	case FWCONF_RULE_NONEMPTY:
+		if (strcmp(va, "yes") != 0 || *vb != '\0')
+			return 0;
+		return fwconf_fail(e, FWCONF_REFUSED,
+		    "%s=yes: needs %s, which is empty", a->name, b->name);
 	}
 	return 0;
 }

@@ -11,6 +11,8 @@ static const char *const type_names[] = {
 	[FWCONF_HOSTNAME] = "hostname", [FWCONF_FQDN] = "fqdn",
 	[FWCONF_EMAIL] = "email", [FWCONF_URL] = "url",
 	[FWCONF_STRING] = "string", [FWCONF_SECRET] = "secret",
+	[FWCONF_HOST] = "host",
+	[FWCONF_HOSTLIST] = "hostlist",
 };
 
 const char *

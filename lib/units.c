@@ -7,6 +7,7 @@
  *		inputs  = {services, dns}
  *		render  = '...'    target = '/etc/...'    mode = '0644'
  *		file NAME { render = '...'  target = '...'  mode = '0600' }
+ *		file NAME { target = '...'  hand = yes }
  *		check   = '...'    # %f candidate, %t target, %d staging dir
  *		reload  = '...'    restart = '...'    start = '...'   stop = '...'
  *		soft    = reload | restart | defer
@@ -16,6 +17,14 @@
  *	}
  *
  * A unit gives render/target/mode directly or in file sections, not both.
+ *
+ * A file with `hand = yes` and no render is maintained by hand (the load
+ * balancer's, which support writes): fw-apply never renders nor installs
+ * it.  The installed file itself is the candidate its check reads; the
+ * unit is pending when the file's content changed since its last apply
+ * (its hash is part of the stamp), and it is checked before every start,
+ * restart and reload, so that a file that fails is never given to the
+ * daemon (apply.c).
  *
  * A unit of units.d whose name is already known is a drop-in, as with
  * systemd: the fields it gives replace those of the known unit, the
@@ -36,6 +45,7 @@ static cfg_opt_t file_opts[] = {
 	CFG_STR("render", NULL, CFGF_NODEFAULT),
 	CFG_STR("target", NULL, CFGF_NODEFAULT),
 	CFG_STR("mode", "0644", CFGF_NONE),
+	CFG_BOOL("hand", cfg_false, CFGF_NODEFAULT),
 	CFG_END()
 };
 
@@ -44,6 +54,7 @@ static cfg_opt_t unit_opts[] = {
 	CFG_STR("render", NULL, CFGF_NODEFAULT),
 	CFG_STR("target", NULL, CFGF_NODEFAULT),
 	CFG_STR("mode", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("hand", cfg_false, CFGF_NODEFAULT),
 	CFG_SEC("file", file_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_STR("check", NULL, CFGF_NODEFAULT),
 	CFG_STR("reload", NULL, CFGF_NODEFAULT),
@@ -112,7 +123,7 @@ parse_mode(const char *s, mode_t *mode)
 
 static int
 load_file(struct fwconf_unit_file *f, const char *name, const char *render,
-    const char *target, const char *mode, const char *unit,
+    const char *target, const char *mode, bool hand, const char *unit,
     const char *origin, struct fwconf_err *e)
 {
 	char *n = strdup(name), *r = render ? strdup(render) : NULL;
@@ -125,15 +136,21 @@ load_file(struct fwconf_unit_file *f, const char *name, const char *render,
 	f->name = n;
 	f->render = r;
 	f->target = t;
+	f->hand = hand;
 	if (f->name == NULL)
 		return fwconf_fail_errno(e, "%s", origin);
 	/* The arguments may have been those strings: use the copies. */
 	name = f->name;
 	render = f->render;
 	target = f->target;
-	if (render == NULL || target == NULL)
+	if (hand && render != NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: file %s "
-		    "needs render and target", origin, unit, name);
+		    "is rendered or written by hand (hand = yes), not both",
+		    origin, unit, name);
+	if ((!hand && render == NULL) || target == NULL)
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: file %s "
+		    "needs render and target%s", origin, unit, name,
+		    hand ? "" : " (or target and hand = yes)");
 	if (target[0] != '/' || strstr(target, "/..") != NULL ||
 	    target[strlen(target) - 1] == '/' || !fwconf_is_bare(target))
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: target "
@@ -173,16 +190,20 @@ load_files(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
 	const char *render = cfg_getstr(sec, "render");
 	const char *target = cfg_getstr(sec, "target");
 	const char *mode = cfg_getstr(sec, "mode");
+	const bool hand_given = cfg_size(sec, "hand") > 0;
+	bool hand = hand_given && cfg_getbool(sec, "hand");
 	unsigned int i, n = cfg_size(sec, "file");
 	struct fwconf_unit_file *f;
 	char mbuf[8];
 	cfg_t *fs;
 
-	if (n > 0 && (render != NULL || target != NULL || mode != NULL))
+	if (n > 0 && (render != NULL || target != NULL || mode != NULL ||
+	    hand_given))
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: give "
 		    "render and target, or file sections, not both", origin,
 		    u->name);
-	if (n == 0 && render == NULL && target == NULL && mode == NULL) {
+	if (n == 0 && render == NULL && target == NULL && mode == NULL &&
+	    !hand_given) {
 		if (dropin)
 			return 0;
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: needs "
@@ -196,9 +217,13 @@ load_files(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
 			    u->name, u->nfiles);
 		f = &u->files[0];
 		snprintf(mbuf, sizeof(mbuf), "%04o", (unsigned int)f->mode);
-		return load_file(f, f->name, render ? render : f->render,
-		    target ? target : f->target, mode ? mode : mbuf, u->name,
-		    origin, e) ;
+		/* A render given makes a hand file rendered, and the other
+		 * way round; otherwise it stays what it was. */
+		if (!hand_given)
+			hand = render == NULL && f->hand;
+		return load_file(f, f->name, hand ? NULL : render ? render :
+		    f->render, target ? target : f->target, mode ? mode : mbuf,
+		    hand, u->name, origin, e);
 	}
 	free_files(u);
 	u->nfiles = n > 0 ? n : 1;
@@ -206,11 +231,12 @@ load_files(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
 		return fwconf_fail_errno(e, "%s", origin);
 	if (n == 0)
 		return load_file(&u->files[0], u->name, render, target,
-		    mode ? mode : "0644", u->name, origin, e);
+		    mode ? mode : "0644", hand, u->name, origin, e);
 	for (i = 0; i < n; i++) {
 		fs = cfg_getnsec(sec, "file", i);
 		if (load_file(&u->files[i], cfg_title(fs), cfg_getstr(fs,
 		    "render"), cfg_getstr(fs, "target"), cfg_getstr(fs, "mode"),
+		    cfg_size(fs, "hand") > 0 && cfg_getbool(fs, "hand"),
 		    u->name, origin, e) == -1)
 			return -1;
 	}
@@ -227,7 +253,8 @@ check_commands(const struct fwconf_unit *u, const char *origin,
 	size_t i;
 
 	for (i = 0; i < u->nfiles; i++)
-		if ((bad = bad_placeholder(u->files[i].render)) != NULL)
+		if (u->files[i].render != NULL &&
+		    (bad = bad_placeholder(u->files[i].render)) != NULL)
 			return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: "
 			    "unknown placeholder %.2s", origin, u->name, bad);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -253,18 +280,43 @@ load_enable(struct fwconf_unit *u, const char *s, const char *origin,
 {
 	const struct fwconf_schema *schema;
 	const struct fwconf_key *k;
-	const char *dot;
+	const char *dot, *eq;
+	char *v, *w, *save = NULL;
 
 	if (s == NULL)
 		return 0;
-	if ((dot = strchr(s, '.')) == NULL ||
+	/* FILE.KEY, a yes/no key; or FILE.KEY=V1,V2 of an enum: on while
+	 * the key has one of the values (ups.mode=master,slave). */
+	eq = strchr(s, '=');
+	if ((dot = strchr(s, '.')) == NULL || (eq != NULL && eq < dot) ||
 	    (u->enable_file = strndup(s, (size_t)(dot - s))) == NULL ||
-	    (u->enable_key = strdup(dot + 1)) == NULL ||
+	    (u->enable_key = strndup(dot + 1, eq != NULL ? (size_t)(eq - dot -
+	    1) : strlen(dot + 1))) == NULL ||
 	    (schema = fwconf_schema_builtin(u->enable_file)) == NULL ||
 	    (k = fwconf_key_find(schema, u->enable_key)) == NULL ||
-	    k->type != FWCONF_BOOL)
+	    (eq == NULL && k->type != FWCONF_BOOL) ||
+	    (eq != NULL && k->type != FWCONF_ENUM))
 		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: enable %s: "
-		    "must name a yes/no key as FILE.KEY", origin, u->name, s);
+		    "must name a yes/no key as FILE.KEY, or an enum key and "
+		    "its values as FILE.KEY=V1,V2", origin, u->name, s);
+	if (eq == NULL)
+		return 0;
+	if ((u->enable_values = strdup(eq + 1)) == NULL ||
+	    (v = strdup(eq + 1)) == NULL)
+		return fwconf_fail_errno(e, "%s", origin);
+	for (w = strtok_r(v, ",", &save); w != NULL; w = strtok_r(NULL, ",",
+	    &save))
+		if (!fwconf_list_has(k->values, w)) {
+			fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: enable %s: "
+			    "%s is not a value of %s (%s)", origin, u->name, s,
+			    w, k->name, k->values);
+			free(v);
+			return -1;
+		}
+	free(v);
+	if (*u->enable_values == '\0')
+		return fwconf_fail(e, FWCONF_SYSTEM, "%s: unit %s: enable %s: "
+		    "no value", origin, u->name, s);
 	return 0;
 }
 
@@ -285,17 +337,22 @@ make_definition(struct fwconf_unit *u)
 	for (i = 0; i < u->ninputs; i++)
 		ADD("input %s", u->inputs[i]);
 	for (i = 0; i < u->nfiles; i++)
-		ADD("file %s\t%s\t%s\t%04o", u->files[i].name,
-		    u->files[i].render, u->files[i].target,
-		    (unsigned int)u->files[i].mode);
+		if (u->files[i].hand)
+			ADD("file %s\t\t%s\t%04o\thand", u->files[i].name,
+			    u->files[i].target, (unsigned int)u->files[i].mode);
+		else
+			ADD("file %s\t%s\t%s\t%04o", u->files[i].name,
+			    u->files[i].render, u->files[i].target,
+			    (unsigned int)u->files[i].mode);
 	ADD("check %s", u->check);
 	ADD("reload %s", u->reload ? u->reload : "");
 	ADD("restart %s", u->restart ? u->restart : "");
 	ADD("start %s", u->start ? u->start : "");
 	ADD("stop %s", u->stop ? u->stop : "");
 	ADD("soft %s", soft_names[u->soft]);
-	ADD("enable %s.%s", u->enable_file ? u->enable_file : "",
-	    u->enable_key ? u->enable_key : "");
+	ADD("enable %s.%s%s%s", u->enable_file ? u->enable_file : "",
+	    u->enable_key ? u->enable_key : "", u->enable_values ? "=" : "",
+	    u->enable_values ? u->enable_values : "");
 	ADD("group %s", u->group ? u->group : "");
 	ADD("secret %d", u->secret);
 #undef ADD
@@ -324,6 +381,7 @@ free_unit(struct fwconf_unit *u)
 	free(u->stop);
 	free(u->enable_file);
 	free(u->enable_key);
+	free(u->enable_values);
 	free(u->group);
 	free(u->definition);
 	memset(u, 0, sizeof(*u));
@@ -366,6 +424,7 @@ copy_unit(struct fwconf_unit *to, const struct fwconf_unit *from)
 		to->files[i].target = dup_or_null(from->files[i].target,
 		    &failed);
 		to->files[i].mode = from->files[i].mode;
+		to->files[i].hand = from->files[i].hand;
 	}
 	to->check = dup_or_null(from->check, &failed);
 	to->reload = dup_or_null(from->reload, &failed);
@@ -375,6 +434,7 @@ copy_unit(struct fwconf_unit *to, const struct fwconf_unit *from)
 	to->soft = from->soft;
 	to->enable_file = dup_or_null(from->enable_file, &failed);
 	to->enable_key = dup_or_null(from->enable_key, &failed);
+	to->enable_values = dup_or_null(from->enable_values, &failed);
 	to->group = dup_or_null(from->group, &failed);
 	to->secret = from->secret;
 	to->disabled = from->disabled;
@@ -482,7 +542,8 @@ load_unit(struct fwconf_unit *u, cfg_t *sec, bool dropin, const char *origin,
 	if (enable != NULL) {
 		free(u->enable_file);
 		free(u->enable_key);
-		u->enable_file = u->enable_key = NULL;
+		free(u->enable_values);
+		u->enable_file = u->enable_key = u->enable_values = NULL;
 		if (*enable != '\0' && load_enable(u, enable, origin, e) == -1)
 			return -1;
 	}

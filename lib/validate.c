@@ -272,6 +272,25 @@ check_port(const struct fwconf_key *k, const char *item, long long *port,
 	return 0;
 }
 
+static char *check_scalar(const struct fwconf_key *, const char *,
+	    struct fwconf_err *);
+
+/* A host of a hostlist: what a key of type host takes, in its form. */
+static int
+check_host(const struct fwconf_key *k, const char *item, char *out,
+    size_t outsz, struct fwconf_err *e)
+{
+	struct fwconf_key as_host = *k;
+	char *norm;
+
+	as_host.type = FWCONF_HOST;
+	if ((norm = check_scalar(&as_host, item, e)) == NULL)
+		return -1;
+	snprintf(out, outsz, "%s", norm);
+	free(norm);
+	return 0;
+}
+
 /* One item of a list, written in normal form to out. */
 static int
 check_item(const struct fwconf_key *k, const char *item, char *out,
@@ -283,6 +302,8 @@ check_item(const struct fwconf_key *k, const char *item, char *out,
 
 	if (k->type == FWCONF_CIDRLIST)
 		return check_cidr(k, item, out, outsz, e);
+	if (k->type == FWCONF_HOSTLIST)
+		return check_host(k, item, out, outsz, e);
 	/* portlist: a port or a range lo-hi */
 	if ((dash = strchr(item, '-')) != NULL &&
 	    (size_t)(dash - item) < sizeof(first)) {
@@ -306,7 +327,7 @@ static char *
 check_list(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 {
 	size_t cap = strlen(v) + 64, len = 0, n, nlen;
-	char *out = malloc(cap), *grown, item[128], norm[128];
+	char *out = malloc(cap), *grown, item[256], norm[256];
 	const char *p = v;
 
 	if (out == NULL) {
@@ -520,6 +541,21 @@ check_scalar(const struct fwconf_key *k, const char *v, struct fwconf_err *e)
 			return NULL;
 		}
 		return lower_dup(v);
+	case FWCONF_HOST: {
+		/* An address in its normal form, else a domain name. */
+		struct fwconf_key as_ip = *k;
+		char *norm;
+
+		as_ip.type = FWCONF_IP;
+		if ((norm = check_scalar(&as_ip, v, e)) != NULL)
+			return norm;
+		if (strspn(v, "0123456789.") != strlen(v) &&
+		    (reason = fqdn_error(v)) == NULL)
+			return lower_dup(v);
+		bad(e, k, v, "must be a host name like update.example.com or "
+		    "an IPv4 or IPv6 address");
+		return NULL;
+	}
 	case FWCONF_EMAIL:
 		if ((reason = email_error(k, v)) != NULL) {
 			snprintf(why, sizeof(why), "must be a mail address like "
@@ -562,7 +598,8 @@ fwconf_validate(const struct fwconf_key *k, const char *v,
 		e->msg[0] = '\0';
 	if (!fwconf_value_ok(v, e, k->name))
 		return NULL;
-	if (k->type == FWCONF_PORTLIST || k->type == FWCONF_CIDRLIST)
+	if (k->type == FWCONF_PORTLIST || k->type == FWCONF_CIDRLIST ||
+	    k->type == FWCONF_HOSTLIST)
 		norm = check_list(k, v, e);
 	else if (*v == '\0')
 		norm = strdup("");

@@ -13,9 +13,10 @@ check 'the key lists are those of the schemas' '
 # The verbs: the words of the usage lines that are neither options nor
 # operands, which the usage writes in brackets or as known nouns.
 check 'every verb in the usage of each tool is in its man page' '
-	for tool in fw-svc fw-dns fw-apply fw-sensors; do
-		$tool -Z 2>&1 | grep -E "^(usage|  )" | sed "s/\[[^]]*\]//g; s/^usage://; s/[|=.]/ /g" |
-		    tr " " "\n" | grep -Ev "^(fw-.*|-.*|key|value|unit|name|address|pattern|file|module|gen|count|seconds|message|)\$" |
+	for tool in $(sed -n "s/^TOOLS *:= *//p" "$top/GNUmakefile"); do
+		$tool -Z 2>&1 | grep -E "^(usage|  )" |
+		    sed -e :a -e "s/\[[^][]*\]//g; ta" -e "s/^usage://; s/[|=.]/ /g" |
+		    tr " " "\n" | grep -Ev "^(fw-.*|-.*|key|value|unit|name|address|pattern|file|module|port|URL|gen|count|seconds|message|)\$" |
 		    sort -u >verbs &&
 		test -s verbs || exit 1
 		for v in $(cat verbs); do

@@ -1,9 +1,10 @@
 #!/bin/sh -e
 # fw-apply end to end, with the real daemons on 127.0.0.1 high ports: a
-# dnsmasq (and an upstream dnsmasq for TXT answers) and an sshd, started
-# and reloaded through a units.d in the test's root.
+# dnsmasq (and an upstream dnsmasq for TXT answers and forwarded ones,
+# which logs the queries it gets) and an sshd, started and reloaded
+# through a units.d in the test's root.
 . ./lib.sh
-plan 39
+plan 45
 
 run=$tmp/run
 mkdir -p "$run" /run/sshd
@@ -80,8 +81,10 @@ X
 chmod +x "$tmp/dnsmasqctl" "$tmp/sshdctl"
 
 # The shipped units, with the service control pointed at these daemons;
-# the others are switched off.
-only_units dnsmasq dns-hosts sshd
+# the others are switched off.  dns-hosts keeps its shipped files (the
+# hosts directory), check and reload ('true': dnsmasq watches the
+# directory itself).
+only_units dnsmasq dns-hosts dns-hosts-bulk sshd
 cat >"$settings/units.d/test.conf" <<X
 unit dnsmasq {
 	inputs  = {services}
@@ -95,14 +98,11 @@ unit dnsmasq {
 	enable  = 'services.dns'
 }
 unit dns-hosts {
-	inputs  = {services, dns}
-	render  = 'fw-dns render'
-	target  = '/etc/dnsmasq-mpfw.hosts'
-	check   = '"\$FW_DATADIR/check-hosts" %f'
+	restart = '$tmp/dnsmasqctl reload'
+}
+unit dns-hosts-bulk {
 	reload  = '$tmp/dnsmasqctl reload'
 	restart = '$tmp/dnsmasqctl reload'
-	soft    = reload
-	enable  = 'services.dns'
 }
 unit sshd {
 	inputs  = {services}
@@ -118,17 +118,21 @@ unit sshd {
 }
 X
 
+# An answer of the upstream lives 300 s in the cache of ours; the upstream
+# logs every query it gets, so a query answered from that cache is seen.
 dnsmasq -k --conf-file=/dev/null --port="$up_port" --listen-address=127.0.0.1 \
     --bind-interfaces --no-resolv --no-hosts --pid-file= --user=root \
-    --txt-record=txt.example.org,"hello from upstream" 2>/dev/null &
+    --txt-record=txt.example.org,"hello from upstream" --local-ttl=300 \
+    --host-record=cached.example.org,10.9.8.7 --log-queries \
+    --log-facility="$run/upstream.log" 2>/dev/null &
 upstream=$!
 cleanup() {
 	kill "$upstream" 2>/dev/null
 	"$tmp/dnsmasqctl" stop
 	"$tmp/sshdctl" stop
-	# the -c watcher, by the pid its countdown records
-	[ ! -s "$FW_ROOT/var/lib/mpfw/confirm" ] ||
-	    kill "$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm")" 2>/dev/null || :
+	# The -c watcher, by the pid its countdown file names.
+	w=$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm" 2>/dev/null) &&
+	    [ "${w:-0}" -gt 0 ] && kill "$w" 2>/dev/null || :
 }
 
 mkdir -p "$FW_ROOT/etc/ssh"
@@ -145,6 +149,18 @@ fw-dns add printer 192.168.1.50
 
 q() { dig +short +time=1 +tries=2 @127.0.0.1 -p "$dns_port" "$@"; }
 dnsmasq_pid() { cat "$run/dnsmasq.pid"; }
+hostsd=$FW_ROOT/etc/dnsmasq-mpfw.hosts.d
+bulk=$FW_ROOT/etc/dnsmasq-mpfw.hosts
+# How often the upstream was asked for cached.example.org, once its log
+# has all it got so far: a query of its own, logged last, is waited for.
+asked_upstream() {
+	_s=sent$(od -An -N4 -tu4 /dev/urandom | tr -d " ")
+	dig +short +time=1 +tries=2 @127.0.0.1 -p "$up_port" "$_s.example.org" >/dev/null
+	wait_for 2 grep -q "query\[A\] $_s.example.org from" "$run/upstream.log"
+	grep -c "query\[A\] cached.example.org from" "$run/upstream.log" || :
+}
+# How often dnsmasq read the addn-hosts file: at start and on each SIGHUP.
+bulk_reads() { grep -c "read $bulk - " "$run/dnsmasq.log" || :; }
 sshd_pid() { cat "$run/sshd.pid"; }
 # How often each daemon read its files: at start and at every reload.
 sshd_reads() { grep -c "Server listening on 0.0.0.0 port $ssh_port\." "$run/sshd.log"; }
@@ -198,18 +214,53 @@ check 'a new DNS entry is pending because dns changed' '
 	test "$(grep -c ^pending out)" = 1'
 
 check 'fw-apply -n shows the diff and installs nothing' '
-	cp "$FW_ROOT/etc/dnsmasq-mpfw.hosts" before &&
+	cp -r "$hostsd" before &&
 	fw-apply -n >out && has out "^dns-hosts	reload\$" &&
 	has out "^+192.168.1.77	camera.example.lan camera\$" &&
-	same before "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
+	test "$(grep -c "^+++ " out)" = 1 && diff -r before "$hostsd" &&
 	test -z "$(q camera)"'
 
 check 'fw-apply diff shows it too, and exits 1 as diff(1) does' '
 	fails 1 fw-apply diff >out && has out "^+192.168.1.77"'
 
-check 'the apply answers the new entry, by a reload: same dnsmasq pid' '
+check 'a forwarded answer is cached: the upstream was asked once' '
+	test "$(q cached.example.org)" = 10.9.8.7 &&
+	test "$(q cached.example.org)" = 10.9.8.7 && test "$(asked_upstream)" = 1'
+
+reads=$(bulk_reads)
+# How many files of the hosts directory dnsmasq has re-read by itself.
+rereads() { grep -c "inotify: $hostsd/[0-9]* new or modified" "$run/dnsmasq.log" || :; }
+was=$(rereads)
+check 'the apply answers the new entry at once, without a signal: dnsmasq re-read one file' '
 	fw-apply && test "$(q camera)" = 192.168.1.77 &&
-	test "$(dnsmasq_pid)" = "$pid"'
+	test "$(dnsmasq_pid)" = "$pid" &&
+	wait_for 2 test "$(rereads)" = $((was + 1)) &&
+	test "$(bulk_reads)" = "$reads"'
+
+check 'and the forwarded answer is still cached: the upstream was not asked again' '
+	test "$(q cached.example.org)" = 10.9.8.7 && test "$(asked_upstream)" = 1'
+
+# The upstream asked a second time, within 5 s: a query that reached
+# dnsmasq before the signal was answered from the cache.
+asked_again() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		test "$(q cached.example.org)" = 10.9.8.7 &&
+		    test "$(asked_upstream)" = 2 && return
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	tail -n 20 "$run/dnsmasq.log" >&2
+	return 1
+}
+check 'a SIGHUP, the reload of old, would have flushed it: the upstream is asked again' '
+	kill -HUP "$(dnsmasq_pid)" && asked_again'
+
+check 'an alias goes with the firewall: the reverse lookup of lan_ip stays the firewall' '
+	fw-dns add wiki && fw-apply && test "$(q wiki)" = 127.0.0.1 &&
+	test "$(q -x 127.0.0.1)" = firewall.example.lan. &&
+	fw-dns del wiki && fw-apply && test -z "$(q wiki)" &&
+	test "$(q -x 127.0.0.1)" = firewall.example.lan.'
 
 check 'with dns_txt=no a TXT query gets no records' '
 	test -z "$(q TXT txt.example.org)" &&
@@ -255,8 +306,8 @@ unit sshd {
 }
 X
 fw-dns add scanner 192.168.1.88
-for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts etc/dnsmasq.d/mpfw.conf; do
-	mkdir -p "$tmp/was/$(dirname $f)"; cp "$FW_ROOT/$f" "$tmp/was/$f"
+for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts.d etc/dnsmasq.d/mpfw.conf; do
+	mkdir -p "$tmp/was/$(dirname $f)"; cp -r "$FW_ROOT/$f" "$tmp/was/$f"
 done
 pid=$(dnsmasq_pid) spid=$(sshd_pid) sreads=$(sshd_reads) dreads=$(dnsmasq_reads)
 # A check that fails must stop the apply at once; were it to go on, sshd
@@ -266,9 +317,10 @@ check 'a failed check: exit 3, the unit and sshd own message' '
 	has err "NoSuchOption"'
 
 check 'and no file anywhere changed, no daemon was touched' '
-	for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts etc/dnsmasq.d/mpfw.conf; do
+	for f in etc/ssh/sshd_config etc/dnsmasq.d/mpfw.conf; do
 		same "$tmp/was/$f" "$FW_ROOT/$f" || exit 1
-	done && test -z "$(q scanner)" && test "$(dnsmasq_pid)" = "$pid" &&
+	done && diff -r "$tmp/was/etc/dnsmasq-mpfw.hosts.d" "$hostsd" &&
+	test -z "$(q scanner)" && test "$(dnsmasq_pid)" = "$pid" &&
 	test "$(sshd_pid)" = "$spid" && test "$(sshd_reads)" = "$sreads" &&
 	test "$(dnsmasq_reads)" = "$dreads" && ! grep -q "restored\|undo" err &&
 	fails 1 fw-apply status >/dev/null'
@@ -280,14 +332,8 @@ rm "$settings/units.d/zz-broken.conf"
 # A reload that fails: every file of the apply goes back.
 cat >"$settings/units.d/zz-noreload.conf" <<X
 unit dns-hosts {
-	inputs  = {services, dns}
-	render  = 'fw-dns render'
-	target  = '/etc/dnsmasq-mpfw.hosts'
-	check   = '"\$FW_DATADIR/check-hosts" %f'
 	reload  = 'echo "reload refused" >&2; exit 7'
 	restart = 'exit 7'
-	soft    = reload
-	enable  = 'services.dns'
 }
 X
 dreads=$(dnsmasq_reads)
@@ -296,9 +342,8 @@ check 'a failed reload: exit 3 with its message, the old file back' '
 	has err "dns-hosts: reload failed (exit 7): reload refused" &&
 	test "$(grep -c "reload" err)" = 1 &&
 	has err "the files of this apply are restored" &&
-	same "$tmp/was/etc/dnsmasq-mpfw.hosts" "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
-	test -z "$(q scanner)" && test "$(dnsmasq_reads)" = "$dreads" &&
-	fails 1 fw-apply status >/dev/null'
+	diff -r "$tmp/was/etc/dnsmasq-mpfw.hosts.d" "$hostsd" &&
+	test -z "$(q scanner)" && fails 1 fw-apply status >/dev/null'
 rm "$settings/units.d/zz-noreload.conf"
 
 check 'with the unit mended the same apply goes through' '
@@ -342,11 +387,15 @@ check 'with confirm the apply stays' '
 	sleep 2.5 && test "$(q kept)" = 192.168.1.98 &&
 	fw-dns list kept | grep -q kept && fails 1 fw-apply confirm'
 
-check 'fw-apply boot rolls back an apply that was never confirmed' '
+check 'fw-apply boot after a reboot rolls back an apply never confirmed, files only' '
 	fw-dns add reboot 192.168.1.97 && fw-apply -c 60 &&
 	kill "$(cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm")" &&
 	test "$(q reboot)" = 192.168.1.97 &&
-	fw-apply boot && test -z "$(q reboot)" && ! fw-dns list | grep -q ^reboot &&
+	fw-apply boot && test -e "$FW_ROOT/var/lib/mpfw/confirm" &&
+	FW_BOOT_ID=after-a-reboot fw-apply boot &&
+	! grep -q reboot "$FW_ROOT/etc/dnsmasq-mpfw.hosts" &&
+	"$tmp/dnsmasqctl" reload && test -z "$(q reboot)" &&
+	! fw-dns list | grep -q ^reboot &&
 	test ! -e "$FW_ROOT/var/lib/mpfw/confirm"'
 
 check 'rollback goes back to the apply before, settings and files' '
@@ -368,9 +417,26 @@ check 'revert -f drops them, keeping them to import again' '
 	fw-apply import "$kept" 2>/dev/null && fw-dns list unsaved &&
 	test "$(fw-svc get ntp)" = no && fw-apply revert -f 2>/dev/null'
 
+# More than 4000 entries: the table goes whole to the addn-hosts file,
+# which dnsmasq re-reads on SIGHUP; the hosts directory holds none.
+awk 'BEGIN { for (i = 0; i < 4001; i++)
+	printf "big%04d 10.7.%d.%d\n", i, int(i / 250), i % 250 + 1 }' >big
+check 'a table of more than 4000 entries goes to the addn-hosts file, by a SIGHUP' '
+	fw-dns list >small && fw-dns import big && reads=$(bulk_reads) &&
+	fw-apply && test "$(q big4000)" = 10.7.16.1 &&
+	test "$(q printer)" = 192.168.1.50 &&
+	test "$(bulk_reads)" = $((reads + 1)) &&
+	test "$(grep -c "	big" "$bulk")" = 4001 &&
+	test "$(cat "$hostsd"/* | grep -vc "^#")" = 0'
+
+check 'and back to 4000 or fewer: the hosts directory again, the others gone' '
+	fw-dns import -r small && fw-apply && test -z "$(q big4000)" &&
+	test "$(q printer)" = 192.168.1.50 && test "$(grep -vc "^#" "$bulk")" = 0 &&
+	test "$(q -x 127.0.0.1)" = "firewall.$(fw-svc get domain)."'
+
 check 'dns=no stops dnsmasq, dns=yes starts it' '
 	p=$(dnsmasq_pid) && fw-svc disable dns && fw-apply &&
-	gone $p && test ! -e "$run/dnsmasq.pid" &&
+	! pid_alive $p && test ! -e "$run/dnsmasq.pid" &&
 	fw-svc enable dns && fw-apply && test "$(q printer)" = 192.168.1.50'
 
 # A unit after dnsmasq in the catalogue, whose reload fails while

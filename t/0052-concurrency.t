@@ -44,11 +44,15 @@ disk_temp_warn=40
 disk_temp_crit=70
 tgpro_ip=10.0.0.99
 X
+# nagios=yes needs nagios_from, whichever writer comes first.
+fw-svc set nagios_from=10.9.0.0/24
 check 'the pairs are all keys, each off its default' '
 	while IFS== read -r k v; do
 		test "$(fw-svc describe $k | sed -n "s/^default	//p")" != "$v" || exit 1
 	done <"$tmp/pairs"'
 
+# userif=yes needs mail=yes, whichever writer comes first.
+fw-svc set mail=yes
 pids=
 while IFS== read -r k v; do
 	fw-svc set "$k=$v" 2>>"$tmp/errors" & pids="$pids $!"
@@ -83,6 +87,7 @@ check 'a lock held past FW_LOCK_TIMEOUT: every writer exits 3 with a message' '
 	fails 3 fw-svc set ntp=yes 2>err && has err "still locked after 0.3 seconds" &&
 	fails 3 fw-dns add late 10.0.0.5 2>err && has err "by pid $holder (flock)" &&
 	fails 3 fw-apply 2>err && has err "FW_LOCK_TIMEOUT"'
-pkill -P $holder; kill $holder 2>/dev/null || :
+# flock(1) runs sleep as its child: both go, by their pids.
+kill $(ps -o pid= --ppid $holder) $holder 2>/dev/null || :
 
 check 'and nothing was written' 'same b "$settings/services" && same d "$settings/dns"'

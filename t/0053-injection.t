@@ -5,7 +5,7 @@
 # and invalid UTF-8 are refused with the file untouched, or stored so that
 # sh and every rendered file see them as data, never as a directive.
 . ./lib.sh
-plan 7
+plan 8
 
 svc=$settings/services
 fw-svc set ntp=no
@@ -37,7 +37,19 @@ render_all() {
 	fw-svc render dnsmasq >"$tmp/dnsmasq.conf" &&
 	dnsmasq --test --conf-file="$tmp/dnsmasq.conf" 2>/dev/null &&
 	fw-svc render sshd >"$tmp/sshd_config" &&
-	fw-dns render >"$tmp/hosts"
+	fw-dns render >"$tmp/hosts" &&
+	fw-svc render dovecot >"$tmp/dovecot.conf" &&
+	doveconf -n -c "$tmp/dovecot.conf" >/dev/null 2>&1 &&
+	fw-svc render vsftpd >"$tmp/vsftpd.conf" &&
+	fw-svc render vsftpd-pam >"$tmp/vsftpd.pam" &&
+	"$FW_DATADIR/check-vsftpd" "$tmp/vsftpd.conf" 2>/dev/null &&
+	fw-svc render ftpupload >"$tmp/ftpupload" &&
+	"$FW_DATADIR/ftpupload-account" -n "$tmp/ftpupload" &&
+	fw-svc render ngircd >"$tmp/ngircd.conf" &&
+	"$FW_DATADIR/check-ngircd" "$tmp/ngircd.conf" 2>/dev/null &&
+	fw-svc render mariadb >"$tmp/mariadb.cnf" &&
+	fw-svc render mariadb-root >"$tmp/mariadb-root.sql" &&
+	"$FW_DATADIR/check-mariadb-root" "$tmp/mariadb-root.sql"
 }
 
 keys=$(fw-svc keys | awk -F'\t' '$2 != "secret" { print $1 }')
@@ -52,7 +64,8 @@ for k in $keys; do
 			stored=$((stored + 1))
 			got=$(. "$svc"; eval "printf %s \"\$$k\"")
 			if [ "$got" != "$v" ] || ! render_all ||
-			    grep -q "^PasswordAuthentication yes" "$tmp/sshd_config" ||
+			    grep -q "^PasswordAuthentication yes" "$tmp"/*.conf \
+			    "$tmp/sshd_config" "$tmp/ftpupload" ||
 			    grep -q "^filter-rr=A" "$tmp/dnsmasq.conf"; then
 				echo "# $k: stored but not as data" >&2
 				bad=$((bad + 1))
@@ -127,4 +140,15 @@ check 'fw-dns refuses every bad value as a name or an address' '
 
 check 'the rendered files of a clean root pass their daemons checks' '
 	ssh-keygen -q -t ed25519 -N "" -f "$FW_ROOT/etc/ssh/ssh_host_ed25519_key" &&
-	render_all && mkdir -p /run/sshd && /usr/sbin/sshd -t -f "$tmp/sshd_config"'
+	render_all && mkdir -p /run/sshd && /usr/sbin/sshd -t -f "$tmp/sshd_config" &&
+	mariadbd --defaults-extra-file="$tmp/mariadb.cnf" --help --verbose \
+	    >/dev/null 2>&1'
+
+# The MySQL root password reaches its file only as a hash: whatever it
+# holds, nothing but the one statement, which its check lets through.
+check 'a password of SQL and quotes is rendered as a hash only' '
+	printf "%s\n" "x'"'"'; DROP DATABASE mysql; -- \"\\" |
+	    fw-svc passwd mysql_root_password &&
+	render_all && ! grep -q DROP "$tmp/mariadb-root.sql" &&
+	grep -Eq "^ALTER USER .* USING .\*[0-9A-F]{40}. OR unix_socket;\$" \
+	    "$tmp/mariadb-root.sql"'

@@ -203,6 +203,8 @@ dns_name() {
 # The other listening ports out of the way of the port vectors.
 fw-svc reset lan_nets domain fail2ban_mail
 fw-svc set dns_port=40053 ssh_maint_port=40022 userif_port=40443
+fw-proxy set squid_port=40128 squid3_port=40138 transparent_port=40129 \
+    auto_proxy_http_port=40080
 # Each fw-dns route its own root: a name of one is no clash in the next.
 mkdir "$tmp/dns4" "$tmp/dns6" "$tmp/dnsname"
 
@@ -219,5 +221,5 @@ check 'fw-svc set domain: fqdn' 'svc_route domain fqdn.tsv any'
 check 'fw-svc set fail2ban_mail: email, local addresses taken' '
 	svc_route fail2ban_mail email.tsv any'
 check 'fw-svc set ssh_port: port' '
-	! cut -f3 "$corpus/port.tsv" | grep -qx "40053\|40022\|40443" &&
+	! cut -f3 "$corpus/port.tsv" | grep -qx "40053\|40022\|40443\|40128\|40138\|40129\|40080" &&
 	svc_route ssh_port port.tsv any'

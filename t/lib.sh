@@ -14,7 +14,8 @@ FW_ROOT=$tmp/root
 mkdir "$FW_ROOT"
 export FW_ROOT
 cleanup() { :; }		# a test may redefine it to stop its daemons
-trap 'cleanup; rm -rf "$tmp"' EXIT
+_mounts=
+trap 'cleanup; for _m in $_mounts; do umount -l "$_m"; done; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 # Scratch files of a test (out, err, want) go to its own directory.
 cd "$tmp"
@@ -88,24 +89,29 @@ has() {
 	    return 1; }
 }
 
-settings=$FW_ROOT/etc/mpfw
-
-# free_port: a TCP and UDP port nothing on this machine listens on.
-free_port() {
-	while :; do
-		_p=$(( $(od -An -N2 -tu2 /dev/urandom) % 30000 + 20000 ))
-		_hex=$(printf ':%04X ' "$_p")
-		cat /proc/net/tcp /proc/net/udp /proc/net/tcp6 /proc/net/udp6 \
-		    2>/dev/null | awk '{print $2}' | grep -q "$_hex" ||
-		    { echo "$_p"; return; }
-	done
+# pid_alive PID: the process runs.  A zombie has exited: one orphaned to an
+# init that reaps late still answers kill -0.
+pid_alive() {
+	kill -0 "$1" 2>/dev/null &&
+	    ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
 }
 
-# gone PID: no such process, or one that has exited and is not reaped yet
-# (a zombie: a daemon's parent is init, which may reap it late).
-gone() {
-	! kill -0 "$1" 2>/dev/null ||
-	    [ "$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)" = Z ]
+settings=$FW_ROOT/etc/mpfw
+
+# free_port: a TCP and UDP port nothing on this machine listens on, below
+# the ephemeral ports (32768 and up on Linux), which the clients of tests
+# running in parallel take at any time: a daemon started a moment later
+# must still find its port free.  Never the same twice in one test (it
+# runs in a subshell, so the ports given are kept in a file).
+free_port() {
+	while :; do
+		_p=$(( $(od -An -N2 -tu2 /dev/urandom) % 12000 + 20000 ))
+		_hex=$(printf ':%04X ' "$_p")
+		grep -qx "$_p" "$tmp/.ports" 2>/dev/null && continue
+		cat /proc/net/tcp /proc/net/udp /proc/net/tcp6 /proc/net/udp6 \
+		    2>/dev/null | awk '{print $2}' | grep -q "$_hex" ||
+		    { echo "$_p" >>"$tmp/.ports"; echo "$_p"; return; }
+	done
 }
 
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
@@ -131,4 +137,25 @@ only_units() {
 		*) printf 'unit %s {\n\tdisabled = yes\n}\n' "$_u" ;;
 		esac
 	done >"$settings/units.d/00-only.conf"
+}
+
+# private_etc: the test's own /etc and /var/log, overlays written into
+# $tmp, so that it may add accounts (useradd, chpasswd) and PAM services
+# and never touch the machine's.  Only in a private mount namespace: the
+# test begins, before lib.sh,
+#	[ -n "${MPFW_UNSHARED-}" ] ||
+#	    MPFW_UNSHARED=1 exec unshare -m --propagation private "$0" "$@"
+private_etc() {
+	if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]
+	then
+		echo "private_etc: not in a private mount namespace" >&2
+		exit 1
+	fi
+	for _d in /etc /var/log; do
+		mkdir -p "$tmp/overlay$_d/up" "$tmp/overlay$_d/work"
+		mount -t overlay overlay -o "lowerdir=$_d,upperdir=$tmp/overlay$_d/up,workdir=$tmp/overlay$_d/work" "$_d"
+		_mounts="$_d $_mounts"
+	done
+	# The accounts' homes are in $tmp: they must be able to reach them.
+	chmod 711 "$tmp"
 }

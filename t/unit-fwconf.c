@@ -247,12 +247,42 @@ test_validators(void)
 	expect(&k, " ", NULL);
 	expect(&k, "192.168.1.0/24 192.168.1.0/24", NULL);
 
+	k.type = FWCONF_HOSTLIST;
+	expect(&k, "2.Debian.pool.NTP.org, 192.0.2.1 FD00:0::1 ntp1",
+	    "2.debian.pool.ntp.org 192.0.2.1 fd00::1 ntp1");
+	expect(&k, "pool.ntp.org POOL.ntp.org", NULL);
+	expect(&k, "192.168.1.0/24", NULL);
+	expect(&k, "300.1.1.1", NULL);
+	expect(&k, "ntp_1.example.com", NULL);
+	expect(&k, "-ntp.example.com", NULL);
+	expect(&k, "pool.ntp.org;reboot", NULL);
+	memset(addr, 'a', 250);
+	memcpy(addr + 250, ".de", 4);
+	for (i = 60; i < 250; i += 61)
+		addr[i] = '.';
+	expect(&k, addr, addr);
+	norm = fwconf_validate(&k, "ntp.example.com 10.0.0.999", &e);
+	ok(norm == NULL && strstr(e.msg, "k=10.0.0.999: must be a "
+	    "host name") != NULL, "hostlist: a bad item is named: %s", e.msg);
+	free(norm);
+	is(fwconf_type_name(FWCONF_HOSTLIST), "hostlist",
+	    "the hostlist type is called so");
+
 	k.type = FWCONF_HOSTNAME;
 	expect(&k, "Printer-2", "printer-2");
 	expect(&k, "-printer", NULL);
 	expect(&k, "printer.local", NULL);
 	expect(&k, "a23456789012345678901234567890123456789012345678901234567890"
 	    "1234", NULL);
+
+	/* host: an address in its normal form, else a domain name */
+	k.type = FWCONF_HOST;
+	expect(&k, "192.0.2.7", "192.0.2.7");
+	expect(&k, "2001:DB8:0:0::1", "2001:db8::1");
+	expect(&k, "Support.Example.COM", "support.example.com");
+	expect(&k, "192.168.1", NULL);
+	expect(&k, "256.1.1.1", NULL);
+	expect(&k, "a b", NULL);
 
 	k.type = FWCONF_FQDN;
 	expect(&k, "Example.COM", "example.com");
@@ -472,6 +502,28 @@ test_schema(void)
 	fwconf_schema_free(s);
 	k = fwconf_key_find(built, "fail2ban_mail");
 	ok(k != NULL && k->local, "fail2ban_mail takes local addresses");
+	s = fwconf_schema_parse("key a { type = bool default = no "
+	    "label = \"\" help = \"\" } key b { type = cidrlist empty = true "
+	    "default = \"\" label = \"\" help = \"\" } "
+	    "rule { kind = nonempty keys = {a, b} }",
+	    "t", &e);
+	ok(s != NULL && s->nrules == 1 &&
+	    s->rules[0].kind == FWCONF_RULE_NONEMPTY,
+	    "a nonempty rule loads%s%s", s ? "" : ": ", s ? "" : e.msg);
+	fwconf_schema_free(s);
+	s = fwconf_schema_parse("key a { type = bool default = no "
+	    "label = \"\" help = \"\" } key b { type = cidrlist "
+	    "default = 10.0.0.0/8 label = \"\" help = \"\" } "
+	    "rule { kind = nonempty keys = {a, b} }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "a key that may be empty") != NULL,
+	    "a nonempty rule on a key that is never empty is refused: %s",
+	    e.msg);
+	s = fwconf_schema_parse("key a { type = port default = 1 "
+	    "label = \"\" help = \"\" } key b { type = cidrlist empty = true "
+	    "default = \"\" label = \"\" help = \"\" } "
+	    "rule { kind = nonempty keys = {a, b} }", "t", &e);
+	ok(s == NULL && strstr(e.msg, "needs a bool key") != NULL,
+	    "a nonempty rule on a key that is no bool is refused: %s", e.msg);
 }
 
 static void
@@ -497,6 +549,18 @@ test_rules(const char *dir)
 	    "judged on the result when both change");
 	ok(s.nchanges == 2 && !s.file.exists, "nothing is written before "
 	    "fwconf_settings_write");
+	fwconf_settings_close(&s);
+
+	ok(fwconf_settings_open(&s, schema, &e) == 0 &&
+	    fwconf_settings_set(&s, fwconf_key_find(schema, "nagios"), "yes",
+	    &e) == 0 && fwconf_settings_check_rules(&s, true, &e) == -1 &&
+	    strcmp(e.msg, "nagios=yes: needs nagios_from, which is empty")
+	    == 0, "nagios=yes without nagios_from is refused, naming both: %s",
+	    e.msg);
+	ok(fwconf_settings_set(&s, fwconf_key_find(schema, "nagios_from"),
+	    "192.0.2.10/32", &e) == 0 &&
+	    fwconf_settings_check_rules(&s, true, &e) == 0,
+	    "and taken with a monitoring server");
 	fwconf_settings_close(&s);
 }
 
@@ -589,7 +653,105 @@ test_units(void)
 	    "file f { render = 'r' target = '/e' } }", "v", &e) == -1 &&
 	    strstr(e.msg, "not both") != NULL,
 	    "direct render/target and file sections: %s", e.msg);
+	ok(fwconf_units_parse(&us, "unit h { file cfg { target = '/h' "
+	    "hand = yes } file gen { render = 'r' target = '/g' } "
+	    "check = 'c %f' reload = 'x' soft = reload }", "w", &e) == 0 &&
+	    us.n == 3 && us.v[2].files[0].hand &&
+	    us.v[2].files[0].render == NULL && !us.v[2].files[1].hand &&
+	    strstr(us.v[2].definition, "\thand\n") != NULL,
+	    "a file written by hand beside a rendered one");
+	ok(fwconf_units_parse(&us, "unit k { target = '/k' hand = yes "
+	    "check = 'c' reload = 'x' soft = reload }", "x", &e) == 0 &&
+	    fwconf_units_parse(&us, "unit k { target = '/k2' }", "x2",
+	    &e) == 0 && us.n == 4 &&
+	    us.v[3].files[0].hand && strcmp(us.v[3].files[0].target,
+	    "/k2") == 0, "a drop-in moves a file written by hand, which stays "
+	    "so");
+	ok(fwconf_units_parse(&us, "unit i { render = 'r' target = '/i' "
+	    "hand = yes check = 'c' reload = 'x' soft = reload }", "y",
+	    &e) == -1 && strstr(e.msg, "not both") != NULL,
+	    "render and hand = yes together: %s", e.msg);
+	ok(fwconf_units_parse(&us, "unit j { target = '/j' check = 'c' "
+	    "reload = 'x' soft = reload }", "z", &e) == -1 &&
+	    strstr(e.msg, "needs render and target (or target and hand = "
+	    "yes)") != NULL, "a target alone: %s", e.msg);
 	fwconf_units_free(&us);
+}
+
+/* Tables read in place: the check, the bisection, the note of trust. */
+static void
+test_view(const char *dir)
+{
+	static const char text[] = "# printers\nlaser\t10.0.0.5\n\n"
+	    "nas\t10.0.0.2\nwiki\t\n# end\n";
+	struct fwconf_view v;
+	struct fwconf_vrec r;
+	struct fwconf_err e;
+	char path[512];
+	FILE *fp;
+
+	fwconf_set_root(dir);
+	snprintf(path, sizeof(path), "%s/view", dir);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 && !v.checked &&
+	    !fwconf_view_trusted(&v, "unit-1"), "a view of a table never "
+	    "checked is not trusted");
+	ok(fwconf_view_check(&v, NULL, NULL, &e) == 1 && v.nrecs == 3 &&
+	    !v.plain && !v.resorted, "its check counts the records");
+	ok(fwconf_view_find(&v, "nas", 3, &r) == 1 && r.nlen == 3 &&
+	    r.vlen == 8 && memcmp(r.value, "10.0.0.2", 8) == 0 && r.start == 26,
+	    "find: a record and the comment lines above it");
+	ok(fwconf_view_find(&v, "mango", 5, &r) == 0 && r.start == 26,
+	    "a new name goes before the comment lines of the next record");
+	ok(fwconf_view_find(&v, "zzz", 3, &r) == 0 && r.start == 46,
+	    "after the last record, before the comment lines that end the file");
+	ok(fwconf_view_find(&v, "aaa", 3, &r) == 0 && r.start == 0,
+	    "before the first record, before its comment lines");
+	ok(fwconf_view_find(&v, "wiki", 4, &r) == 1 && r.vlen == 0,
+	    "a record with an empty value");
+	fwconf_trust_written(path, "unit-1", v.nrecs, v.plain,
+	    (off_t)strlen(text));
+	fwconf_view_close(&v);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_trusted(&v, "unit-1") && v.checked && v.nrecs == 3,
+	    "a file noted as checked is trusted as it is");
+	fwconf_view_close(&v);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    !fwconf_view_trusted(&v, "unit-2"), "but not under other rules");
+	fwconf_view_close(&v);
+	fp = fopen(path, "a");
+	fputs("zzz\t10.0.0.9\n", fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    !fwconf_view_trusted(&v, "unit-1"), "nor once it changed");
+	fwconf_view_close(&v);
+
+	fp = fopen(path, "w");
+	fputs("# c\nb\t1\na\t2\n# end", fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_check(&v, NULL, NULL, &e) == 1 && v.resorted &&
+	    v.len == 17 && memcmp(v.buf, "a\t2\n# c\nb\t1\n# end", 17) == 0,
+	    "a table out of order is sorted, comments going with their record");
+	fwconf_view_close(&v);
+	fp = fopen(path, "w");
+	fputs("b\t1\na\t2\nb\t3\n", fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_check(&v, NULL, NULL, &e) == -1 &&
+	    strstr(e.msg, "b: also on line") != NULL,
+	    "a name twice is an error naming both lines: %s", e.msg);
+	fwconf_view_close(&v);
+	fp = fopen(path, "w");
+	fwrite("a\t1\nb\0\t2\n", 1, 9, fp);
+	fclose(fp);
+	ok(fwconf_view_open(&v, path, &e) == 0 &&
+	    fwconf_view_check(&v, NULL, NULL, &e) == -1 &&
+	    strstr(e.msg, ":2: NUL byte") != NULL, "a NUL byte: %s", e.msg);
+	fwconf_view_close(&v);
+	fwconf_set_root(NULL);
 }
 
 int
@@ -608,6 +770,7 @@ main(void)
 	test_rules(dir);
 	test_table(dir);
 	test_units();
+	test_view(dir);
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", dir, (char *)NULL);
 	return tap_done();
