@@ -703,8 +703,10 @@ render_job(struct apply *a, struct job *j)
 	int st;
 
 	pathf(j->dir, sizeof(j->dir), "%s/%s", a->stage, u->name);
+	/* Zeroed: a render that fails leaves the files after it unset. */
 	j->cand = xreallocarray(NULL, u->nfiles, sizeof(*j->cand));
 	j->changed = xreallocarray(NULL, u->nfiles, sizeof(*j->changed));
+	memset(j->cand, 0, u->nfiles * sizeof(*j->cand));
 	for (i = 0; i < u->nfiles; i++) {
 		j->changed[i] = false;
 		if (asprintf(&j->cand[i], "%s%s", j->dir, u->files[i].target) ==
@@ -1272,6 +1274,32 @@ select_jobs(struct apply *a, int argc, char *argv[], bool every)
 			a->njobs--;
 		}
 	}
+}
+
+/*
+ * Forget a run's units, generations and jobs, so that another can follow
+ * in the same process: a verb after the rollback of an expired countdown.
+ */
+void
+apply_release(struct apply *a)
+{
+	struct job *j;
+	size_t i, f;
+
+	for (i = 0; i < a->njobs; i++) {
+		j = &a->jobs[i];
+		for (f = 0; j->cand != NULL && f < j->u->nfiles; f++)
+			free(j->cand[f]);
+		free(j->cand);
+		free(j->changed);
+		free(j->stamp);
+	}
+	free(a->jobs);
+	a->jobs = NULL;
+	a->njobs = 0;
+	fwconf_units_free(&a->units);
+	gen_free(&a->cur);
+	gen_free(&a->next);
 }
 
 /* ---- committing ---- */

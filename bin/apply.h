@@ -56,6 +56,7 @@ extern bool watcher;
 
 void	 say_error(const struct fwconf_err *);
 void	 apply_load(struct apply *);
+void	 apply_release(struct apply *);
 char	**all_inputs(const struct fwconf_units *, size_t *n);
 char	*make_stamp(const struct fwconf_unit *, bool enabled);
 bool	 unit_enabled(const struct fwconf_unit *);

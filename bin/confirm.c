@@ -100,16 +100,26 @@ confirm_spawn_watcher(long gen)
 	_exit(127);
 }
 
-/* "gen.N TAB TIME TAB not confirmed [TAB what was kept]" for status. */
+/*
+ * The note status shows until the next apply or rollback, its line as
+ * status prints it: "rolledback TAB gen.N TAB TIME TAB not confirmed [TAB
+ * what was kept]", or, when the rollback failed and the apply stays live,
+ * "unconfirmed TAB gen.N TAB TIME TAB rollback failed".
+ */
 int
-unconfirmed_note(long gen, const char *kept, struct fwconf_err *e)
+unconfirmed_note(long gen, bool rolled_back, const char *kept,
+    struct fwconf_err *e)
 {
 	char line[PATH_MAX + 256], when[32];
 	time_t t = time(NULL);
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	snprintf(line, sizeof(line), "gen.%ld\t%s\tnot confirmed%s%s\n", gen,
-	    when, *kept ? "\t" : "", kept);
+	if (rolled_back)
+		snprintf(line, sizeof(line), "rolledback\tgen.%ld\t%s\tnot "
+		    "confirmed%s%s\n", gen, when, *kept ? "\t" : "", kept);
+	else
+		snprintf(line, sizeof(line), "unconfirmed\tgen.%ld\t%s\t"
+		    "rollback failed\n", gen, when);
 	return write_line("unconfirmed", line, e);
 }
 
@@ -133,5 +143,13 @@ unconfirmed_read(void)
 	    fwconf_read_all(path, &buf, &len, NULL, &e) != 0)
 		return NULL;
 	buf[strcspn(buf, "\n")] = '\0';
+	/* A note of an older fw-apply: "gen.N ...", of a rollback. */
+	if (strncmp(buf, "gen.", 4) == 0) {
+		char *old = buf;
+
+		if (asprintf(&buf, "rolledback\t%s", old) == -1)
+			buf = NULL;
+		free(old);
+	}
 	return buf;
 }

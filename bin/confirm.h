@@ -18,7 +18,8 @@ int	 confirm_write(long secs, long gen, pid_t watcher, struct fwconf_err *);
 int	 confirm_set_watcher(pid_t, struct fwconf_err *);
 void	 confirm_remove(void);
 pid_t	 confirm_spawn_watcher(long gen);
-int	 unconfirmed_note(long gen, const char *kept, struct fwconf_err *);
+int	 unconfirmed_note(long gen, bool rolled_back, const char *kept,
+	    struct fwconf_err *);
 void	 unconfirmed_clear(void);
 /* The line of the last automatic rollback, or NULL (malloc'd). */
 char	*unconfirmed_read(void);

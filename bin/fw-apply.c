@@ -112,8 +112,9 @@ expire_locked(bool at_boot)
 	    at_boot ? " at boot" : "");
 	a.quiet_daemons = at_boot;
 	r = rollback_to(n - 1, how, true, true);
+	apply_release(&a);
 	confirm_remove();
-	if (r == 0 && unconfirmed_note(n, keep_said(), &e) == -1)
+	if (unconfirmed_note(n, r == 0, keep_said(), &e) == -1)
 		say_error(&e);
 	syslog(r ? LOG_ERR : LOG_WARNING, "gen.%ld not confirmed in time: %s%s%s",
 	    n, r ? "rollback failed" : "rolled back", *keep_said() ? "; " : "",
@@ -387,6 +388,7 @@ cmd_rollback(int argc, char *argv[])
 		/* A rollback during a countdown ends it. */
 		if (fwconf_confirm_read(&c, &e) == 0)
 			confirm_remove();
+		unconfirmed_clear();
 		fprintf(stderr, "fw-apply: rolled back to gen.%ld as gen.%ld%s%s\n",
 		    target, a.next.n, *keep_said() ? "; " : "", keep_said());
 	}
@@ -411,6 +413,8 @@ cmd_revert(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	if ((r = settle_expired()) != 0)
+		return r;
 	lock = lock_for_writing();
 	if ((r = settle()) != 0)
 		return r;
@@ -632,7 +636,7 @@ cmd_status(int argc, char *argv[])
 		status_line("countdown\t%lld\t%s", c.deadline -
 		    (long long)time(NULL), c.generation);
 	if ((was = unconfirmed_read()) != NULL) {
-		status_line("rolledback\t%s", was);
+		status_line("%s", was);
 		free(was);
 		bad = true;
 	}

@@ -426,6 +426,7 @@ cmd_switch(int argc, char *argv[], const char *verb, const char *value)
 	struct change *cs = NULL;
 	size_t n = 0;
 	bool verbose;
+	char *v;
 	int a = writer_options(argc, argv, verb, &verbose);
 
 	if (a == argc)
@@ -435,8 +436,10 @@ cmd_switch(int argc, char *argv[], const char *verb, const char *value)
 		if (k->type != FWCONF_BOOL)
 			errx(FWCONF_REFUSED, "%s: not a yes/no key but %s",
 			    k->name, fwconf_type_name(k->type));
-		if (!add_change(&cs, &n, k, xstrdup(value)))
+		if (!add_change(&cs, &n, k, v = xstrdup(value))) {
+			free(v);
 			errx(FWCONF_REFUSED, "%s: given twice", k->name);
+		}
 	}
 	return commit(cs, n, verbose);
 }

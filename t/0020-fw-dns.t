@@ -2,7 +2,7 @@
 # fw-dns: the local DNS entries, their rules, the pipelines, concurrency,
 # and what dnsmasq makes of the rendered file.
 . ./lib.sh
-plan 38
+plan 40
 
 dns=$settings/dns
 
@@ -108,6 +108,28 @@ check 'three fields on a line are an error' '
 check 'importing the firewall own name is refused' '
 	printf "x 10.0.0.1\nfirewall 10.0.0.2\n" | fails 1 fw-dns import 2>err &&
 	has err "stdin:2: firewall: the firewall.s own name" && same b "$dns"'
+
+check 'the own name is refused wherever it sorts: first, in the middle, last' '
+	for names in "firewall gamma zulu" "alpha firewall zulu" "alpha beta firewall" \
+	    "FireWall" "zulu alpha Firewall"; do
+		for n in $names; do echo "$n"; done >in &&
+		fails 1 fw-dns import in 2>err || exit 1
+		has err "irewall: the firewall.s own name" || exit 1
+		fails 1 fw-dns import -r in || exit 1
+	done && same b "$dns"'
+
+# The hostname changes while an import waits for the lock: the own name
+# is read again under it.
+check 'an import refuses the own name given while it waited for the lock' '
+	printf "alpha\nbeta\ngw\n" >in &&
+	flock "$settings/.lock" sh -c "touch held
+	    while [ ! -e release ]; do sleep 0.02; done" &
+	wait_for 5 test -e held &&
+	{ fw-dns import in 2>err && echo 0 >st || echo $? >st; } &
+	sleep 0.5 && sed -i "/^hostname=/d" "$settings/services" &&
+	echo hostname=gw >>"$settings/services" && touch release && wait &&
+	fw-svc reset hostname && test "$(cat st)" = 1 &&
+	has err "in:3: gw: the firewall.s own name" && same b "$dns"'
 
 check 'import -r makes the input the whole table' '
 	printf "one 10.0.0.1\ntwo\n" | fw-dns import -r &&

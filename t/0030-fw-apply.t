@@ -4,7 +4,7 @@
 # which logs the queries it gets) and an sshd, started and reloaded
 # through a units.d in the test's root.
 . ./lib.sh
-plan 43
+plan 45
 
 run=$tmp/run
 mkdir -p "$run" /run/sshd
@@ -22,7 +22,12 @@ running() { [ -s \$pid ] && kill -0 "\$(cat \$pid)" 2>/dev/null; }
 stop() {
 	running || return 0
 	p=\$(cat \$pid); kill \$p
-	while kill -0 \$p 2>/dev/null; do sleep 0.02; done; rm -f \$pid
+	# until it is gone, or a zombie init has not reaped yet
+	while kill -0 \$p 2>/dev/null &&
+	    ! grep -q "^[0-9]* ([^)]*) Z" /proc/\$p/stat 2>/dev/null; do
+		sleep 0.02
+	done
+	rm -f \$pid
 }
 start() {
 	dnsmasq --conf-file="\$1" --pid-file=\$pid --user=root \
@@ -45,7 +50,12 @@ listening() { grep -c "Server listening on 0.0.0.0 port \$1\\." $run/sshd.log; }
 stop() {
 	running || return 0
 	p=\$(cat \$pid); kill \$p
-	while kill -0 \$p 2>/dev/null; do sleep 0.02; done; rm -f \$pid
+	# until it is gone, or a zombie init has not reaped yet
+	while kill -0 \$p 2>/dev/null &&
+	    ! grep -q "^[0-9]* ([^)]*) Z" /proc/\$p/stat 2>/dev/null; do
+		sleep 0.02
+	done
+	rm -f \$pid
 }
 start() {
 	/usr/sbin/sshd -f "\$1" -o PidFile=\$pid -E $run/sshd.log \
@@ -152,6 +162,9 @@ asked_upstream() {
 # How often dnsmasq read the addn-hosts file: at start and on each SIGHUP.
 bulk_reads() { grep -c "read $bulk - " "$run/dnsmasq.log" || :; }
 sshd_pid() { cat "$run/sshd.pid"; }
+# How often each daemon read its files: at start and at every reload.
+sshd_reads() { grep -c "Server listening on 0.0.0.0 port $ssh_port\." "$run/sshd.log"; }
+dnsmasq_reads() { grep -c "read $FW_ROOT/etc/dnsmasq-mpfw.hosts" "$run/dnsmasq.log"; }
 key_login() {
 	ssh -F /dev/null -i "$tmp/id" -o BatchMode=yes \
 	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
@@ -296,9 +309,11 @@ fw-dns add scanner 192.168.1.88
 for f in etc/ssh/sshd_config etc/dnsmasq-mpfw.hosts.d etc/dnsmasq.d/mpfw.conf; do
 	mkdir -p "$tmp/was/$(dirname $f)"; cp -r "$FW_ROOT/$f" "$tmp/was/$f"
 done
-pid=$(dnsmasq_pid)
+pid=$(dnsmasq_pid) spid=$(sshd_pid) sreads=$(sshd_reads) dreads=$(dnsmasq_reads)
+# A check that fails must stop the apply at once; were it to go on, sshd
+# would reload a file it refuses: the timeout keeps that short.
 check 'a failed check: exit 3, the unit and sshd own message' '
-	fails 3 fw-apply 2>err && has err "sshd: check failed" &&
+	FW_APPLY_TIMEOUT=15 fails 3 fw-apply 2>err && has err "sshd: check failed" &&
 	has err "NoSuchOption"'
 
 check 'and no file anywhere changed, no daemon was touched' '
@@ -306,6 +321,8 @@ check 'and no file anywhere changed, no daemon was touched' '
 		same "$tmp/was/$f" "$FW_ROOT/$f" || exit 1
 	done && diff -r "$tmp/was/etc/dnsmasq-mpfw.hosts.d" "$hostsd" &&
 	test -z "$(q scanner)" && test "$(dnsmasq_pid)" = "$pid" &&
+	test "$(sshd_pid)" = "$spid" && test "$(sshd_reads)" = "$sreads" &&
+	test "$(dnsmasq_reads)" = "$dreads" && ! grep -q "restored\|undo" err &&
 	fails 1 fw-apply status >/dev/null'
 
 check 'fw-apply -n with a failing check exits 3' '
@@ -319,6 +336,7 @@ unit dns-hosts {
 	restart = 'exit 7'
 }
 X
+dreads=$(dnsmasq_reads)
 check 'a failed reload: exit 3 with its message, the old file back' '
 	fails 3 fw-apply 2>err &&
 	has err "dns-hosts: reload failed (exit 7): reload refused" &&
@@ -418,8 +436,35 @@ check 'and back to 4000 or fewer: the hosts directory again, the others gone' '
 
 check 'dns=no stops dnsmasq, dns=yes starts it' '
 	p=$(dnsmasq_pid) && fw-svc disable dns && fw-apply &&
-	! kill -0 $p 2>/dev/null && test ! -e "$run/dnsmasq.pid" &&
+	! pid_alive $p && test ! -e "$run/dnsmasq.pid" &&
 	fw-svc enable dns && fw-apply && test "$(q printer)" = 192.168.1.50'
+
+# A unit after dnsmasq in the catalogue, whose reload fails while
+# $tmp/fail exists: an apply that stopped or started dnsmasq first must
+# undo that too.
+cat >"$settings/units.d/zz-fail.conf" <<X
+unit zz-fail {
+	inputs  = {services}
+	render  = 'fw-svc show'
+	target  = '/etc/zz-fail.conf'
+	check   = 'true'
+	reload  = 'test ! -e $tmp/fail'
+	soft    = reload
+}
+X
+fw-apply
+check 'a failed apply starts again the dnsmasq it stopped' '
+	fw-svc disable dns && touch "$tmp/fail" && fails 3 fw-apply 2>err &&
+	rm "$tmp/fail" && has err "zz-fail: reload failed" &&
+	kill -0 "$(dnsmasq_pid)" && test "$(q printer)" = 192.168.1.50 &&
+	fails 1 fw-apply status >out && has out "^pending	dnsmasq	"'
+
+check 'and stops again the dnsmasq it started' '
+	fw-apply && test ! -e "$run/dnsmasq.pid" && fw-svc enable dns &&
+	touch "$tmp/fail" && fails 3 fw-apply 2>err && rm "$tmp/fail" &&
+	has err "zz-fail: reload failed" && test ! -e "$run/dnsmasq.pid" &&
+	test "$(q printer)" != 192.168.1.50 && fw-apply && test "$(q printer)" = 192.168.1.50'
+rm "$settings/units.d/zz-fail.conf"
 
 # A unit whose restart waits for a full apply.
 cat >"$settings/units.d/zz-defer.conf" <<X

@@ -2,7 +2,7 @@
 # fw-apply's history: who applied what and why, rollback to any
 # generation, diff and show of any generation, the cost of keeping fifty.
 . ./lib.sh
-plan 14
+plan 16
 
 # Units whose daemons record what they were told: the hash of the file
 # they now have, one line per reload.
@@ -149,3 +149,21 @@ check "fifty generations of a 100k table cost at most 1.5 tables ($state KiB, ta
 check 'and any of them is there whole' '
 	FW_ROOT=$tmp/big fw-apply show -g 3 dns >out && test "$(wc -l <out)" = 100000 &&
 	has out "^b001999	10.200.0.1\$" && ! grep -q "10.200.0.2\$" out'
+
+# The store: what a rollback puts back is what was kept, or nothing.
+lib=$FW_ROOT/var/lib/mpfw
+check 'a damaged stored settings file is refused by a rollback, never put back' '
+	g=$(fw-apply log | tail -n 1 | cut -f1) &&
+	h=$(sed -n "s/^tree:settings\/dns	//p" "$lib/$g") &&
+	test -f "$lib/objects/$h" && cp "$lib/objects/$h" obj.saved &&
+	sed -i "1s/^/x/" "$lib/objects/$h" && cp "$settings/dns" dns.now &&
+	fails 3 fw-apply rollback -f "$g" 2>err; st=$?; cp obj.saved "$lib/objects/$h";
+	test $st = 0 && has err "object $h: damaged" && same dns.now "$settings/dns"'
+
+# One left by hand, or restored from a copy of the state: numbers only grow.
+check 'a generation number is never used again, even one current does not name' '
+	g=$(readlink "$lib/current") && n=${g#gen.} &&
+	cp "$lib/$g" "$lib/gen.$((n + 1))" && cp "$lib/$g" stray &&
+	fw-dns add stray1 10.9.9.1 && fw-apply &&
+	test "$(readlink "$lib/current")" = "gen.$((n + 2))" &&
+	same stray "$lib/gen.$((n + 1))"'

@@ -4,7 +4,7 @@
 # its watcher; crashes and exit statuses; secrets; the port rule; small
 # things users trip on.
 . ./lib.sh
-plan 26
+plan 28
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
@@ -27,7 +27,7 @@ watcher() { cut -d" " -f3 "$FW_ROOT/var/lib/mpfw/confirm"; }
 check '-c says what it applied and the deadline; the watcher pid is recorded' '
 	fw-dns add temp1 192.168.1.91 && fw-apply -c 30 2>err &&
 	has err "^fw-apply: applied gen.2; fw-apply confirm within 30 seconds, or it is rolled back\$" &&
-	p=$(watcher) && test "$p" -gt 0 && pid_alive "$p" &&
+	p=$(watcher) && test "$p" -gt 0 && kill -0 "$p" &&
 	fw-apply confirm && wait_for 2 eval "! pid_alive $p"'
 
 check '-c with nothing pending says so and starts no countdown' '
@@ -241,3 +241,21 @@ check 'a stored IPv6 address an older mpfw wrote dotted renders as written now' 
 	printf "old6\t::0.1.0.1\n" >>"$settings/dns" && sort -o "$settings/dns" "$settings/dns" &&
 	fw-dns render >out 2>err && has out "^::1:1	old6\." &&
 	has err "old6: address ::0.1.0.1 is now written ::1:1" && fw-dns del old6'
+
+check 'an undone file gets back its own mode and owner, not the new one'"'"'s' '
+	printf "unit moded {\n\tinputs = {dns}\n\trender = %s\n\ttarget = %s\n\tcheck = %s\n\treload = %s\n\tsoft = reload\n}\n" \
+	    "'"'fw-dns list'"'" "'"'/etc/moded'"'" "'"'true'"'" "'"'test ! -e $tmp/fail'"'" \
+	    >"$settings/units.d/zz-moded.conf" &&
+	fw-apply && chmod 640 "$FW_ROOT/etc/moded" && chown 65534 "$FW_ROOT/etc/moded" &&
+	cp "$FW_ROOT/etc/moded" moded.before && fw-dns add moded1 192.168.1.85 &&
+	touch "$tmp/fail" && { fails 3 fw-apply 2>err; st=$?; rm "$tmp/fail"; test $st = 0; } &&
+	has err "moded: reload failed" && same moded.before "$FW_ROOT/etc/moded" &&
+	test "$(stat -c "%a %u" "$FW_ROOT/etc/moded")" = "640 65534" &&
+	rm "$settings/units.d/zz-moded.conf" && fw-apply'
+
+check 'a countdown left by an apply killed before its commit rolls nothing back' '
+	g=$(fw-apply log -n 1 | cut -f1) && n=${g#gen.} &&
+	echo "$(( $(date +%s) - 5 )) gen.$((n + 1)) 0" >"$FW_ROOT/var/lib/mpfw/confirm" &&
+	fw-svc get ntp >/dev/null 2>err && ! test -s err &&
+	test ! -e "$FW_ROOT/var/lib/mpfw/confirm" &&
+	test "$(fw-apply log -n 1 | cut -f1)" = "$g" && fw-apply status'

@@ -68,7 +68,7 @@ nut_login() {
 }
 
 pid_of() { cat "$1" 2>/dev/null; }
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { [ -s "$1" ] && pid_alive "$(cat "$1")"; }
 gone() { ! alive "$1"; }
 
 # nut_umount: before the test's directory goes, the overlay over /etc.

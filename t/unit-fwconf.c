@@ -9,23 +9,64 @@
 #include "fwconf.h"
 #include "tap.h"
 
+/*
+ * What sh makes of v written as the tools write it: "v=QUOTED" sourced,
+ * printed back.  NULL if sh could not run.
+ */
+static char *
+sh_reads(const char *dir, const char *quoted)
+{
+	char path[512], cmd[600], *out;
+	size_t len = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/sourced", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		return NULL;
+	fprintf(fp, "v=%s\n", quoted);
+	fclose(fp);
+	snprintf(cmd, sizeof(cmd), "HOME=/home-of-sh sh -c '. %s; "
+	    "printf %%s \"$v\"'", path);
+	if ((fp = popen(cmd, "r")) == NULL)
+		return NULL;
+	out = calloc(1, 4200);
+	if (out != NULL)
+		len = fread(out, 1, 4199, fp);
+	if (pclose(fp) != 0 || out == NULL) {
+		free(out);
+		return NULL;
+	}
+	out[len] = '\0';
+	return out;
+}
+
 static void
-test_quoting(void)
+test_quoting(const char *dir)
 {
 	static const char *const values[] = { "", "plain", "a b", "it's",
 	    "''", "$(reboot)", "`id`", "back\\slash", "x;y|z&", "Prüfung",
-	    "\"q\"", "a=b" };
+	    "\"q\"", "a=b", "~", "~/x", "a:~", "a:~/x", "x=~", "~root",
+	    "*", "a?b", "[ab]", "{a,b}", "!x", "#x", "a#b", "$HOME", "-x" };
 	const char *why;
-	char *q, *u;
+	char *q, *u, *sh;
 	size_t i;
+	int r;
 
 	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		q = fwconf_quote(values[i]);
-		ok(fwconf_unquote(q, &u, &why) == 0, "unquote quote(%s)",
-		    values[i]);
-		is(u, values[i], "round trip of %s via %s", values[i], q);
+		u = NULL;
+		r = fwconf_unquote(q, &u, &why);
+		ok(r == 0, "unquote quote(%s)%s%s", values[i], r ? ": " : "",
+		    r && why ? why : "");
+		/* A failed unquote sets nothing: its result is not read. */
+		is(r == 0 ? u : NULL, values[i], "round trip of %s via %s",
+		    values[i], q);
+		sh = sh_reads(dir, q);
+		is(sh, values[i], "sh sources %s as %s", q, values[i]);
+		free(sh);
 		free(q);
-		free(u);
+		if (r == 0)
+			free(u);
 	}
 	q = fwconf_quote("it's");
 	is(q, "'it'\\''s'", "a quote is written sh style");
@@ -33,18 +74,23 @@ test_quoting(void)
 	q = fwconf_quote("192.168.1.0/24");
 	is(q, "192.168.1.0/24", "a plain value stays bare");
 	free(q);
-	ok(fwconf_unquote("a b", &u, &why) == -1 && why != NULL,
+	u = NULL;
+	ok(fwconf_unquote("a b", &u, &why) == -1 && why != NULL && u == NULL,
 	    "an unquoted space is refused");
-	ok(fwconf_unquote("'open", &u, &why) == -1, "an open quote is refused");
-	ok(fwconf_unquote("$HOME", &u, &why) == -1,
+	ok(fwconf_unquote("'open", &u, &why) == -1 && u == NULL,
+	    "an open quote is refused");
+	ok(fwconf_unquote("$HOME", &u, &why) == -1 && u == NULL,
 	    "an unquoted $ is refused: no expansion may differ from sh");
+	ok(fwconf_unquote("~/x", &u, &why) == -1 && u == NULL,
+	    "an unquoted ~ is refused: sh would expand it");
 }
 
 static void
 test_value_ok(void)
 {
 	struct fwconf_err e;
-	char big[5000];
+	char big[5000], one[8];
+	int c;
 
 	ok(fwconf_value_ok("Prüfung ✓", &e, "k"), "UTF-8 is accepted");
 	ok(!fwconf_value_ok("a\nb", &e, "k"), "a newline is refused");
@@ -53,12 +99,33 @@ test_value_ok(void)
 	ok(!fwconf_value_ok("a\rb", &e, "k"), "a carriage return is refused");
 	ok(!fwconf_value_ok("a\x7f", &e, "k"), "DEL is refused");
 	ok(!fwconf_value_ok("\xc0\xaf", &e, "k"), "overlong UTF-8 is refused");
+	ok(!fwconf_value_ok("\xe0\x80\xaf", &e, "k") &&
+	    !fwconf_value_ok("\xe0\x9f\xbf", &e, "k"),
+	    "an overlong three-byte sequence is refused, U+07FF's too");
+	ok(!fwconf_value_ok("\xf0\x80\x80\xaf", &e, "k"),
+	    "an overlong four-byte sequence is refused");
+	ok(fwconf_value_ok("\xe0\xa0\x80\xf0\x90\x80\x80", &e, "k"),
+	    "the shortest three- and four-byte sequences are accepted");
 	ok(!fwconf_value_ok("\xed\xa0\x80", &e, "k"), "a surrogate is refused");
 	ok(!fwconf_value_ok("\xff", &e, "k"), "a stray byte is refused");
 	ok(!fwconf_value_ok("\xe2\x9c", &e, "k"), "a cut sequence is refused");
+	for (c = 1; c < 0x20; c++) {
+		snprintf(one, sizeof(one), "a%cb", c);
+		if (fwconf_value_ok(one, &e, "k"))
+			break;
+	}
+	ok(c == 0x20 && !fwconf_value_ok("\x7f", &e, "k"),
+	    "every control character, 0x01 to 0x1f and 0x7f, is refused%s",
+	    c == 0x20 ? "" : " (one is not)");
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	ok(!fwconf_value_ok(big, &e, "k"), "an overlong value is refused");
+	big[4096] = '\0';
+	ok(fwconf_value_ok(big, &e, "k"), "a value of 4096 bytes is accepted");
+	big[4096] = 'a', big[4097] = '\0';
+	ok(!fwconf_value_ok(big, &e, "k") &&
+	    strstr(e.msg, "longer than 4096 bytes") != NULL,
+	    "one of 4097 bytes is not: %s", e.msg);
 }
 
 static void
@@ -326,6 +393,22 @@ test_file(void)
 	f.path = strdup("bad");
 	ok(fwconf_file_parse(&f, "a=x\0y\n", 6, &e) == -1 &&
 	    strstr(e.msg, "NUL") != NULL, "a NUL byte is an error: %s", e.msg);
+	fwconf_file_free(&f);
+	f.path = strdup("bad");
+	ok(fwconf_file_parse(&f, "1abc=x\n", 7, &e) == -1 &&
+	    strcmp(e.msg, "bad:1: not a comment nor key=value") == 0,
+	    "a key starting with a digit is an error: sh would run the line: "
+	    "%s", e.msg);
+	fwconf_file_free(&f);
+	f.path = strdup("bad");
+	ok(fwconf_file_parse(&f, "a-b=x\n", 6, &e) == -1 &&
+	    fwconf_file_parse(&f, "=x\n", 3, &e) == -1,
+	    "so is a key with a hyphen, or none");
+	fwconf_file_free(&f);
+	f.path = strdup("good");
+	ok(fwconf_file_parse(&f, "_a1=x\n", 6, &e) == 0 &&
+	    strcmp(fwconf_file_get(&f, "_a1"), "x") == 0,
+	    "a key of a letter or _, then letters, digits, _ is one");
 	fwconf_file_free(&f);
 }
 
@@ -678,7 +761,7 @@ main(void)
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	test_quoting();
+	test_quoting(dir);
 	test_value_ok();
 	test_validators();
 	test_file();
