@@ -71,6 +71,13 @@ while IFS='	' read -r schema kind a b; do
 	differ) check "$schema: $a and $b differ" '
 		test $tool != none && va=$($tool get $a) &&
 		refused $tool "must differ from" $b=$va' ;;
+	nonempty) check "$schema: $a=yes needs $b, not empty" '
+		test $tool != none && b_was=$($tool get $b) &&
+		refused $tool "$a=yes: needs $b, which is empty" $a=yes $b= &&
+		if [ -n "$b_was" ]; then :; else
+			refused $tool "$a=yes: needs $b, which is empty" $a=yes
+		fi &&
+		$tool set $a=no $b= && $tool reset $a $b' ;;
 	*) check "$schema: a rule of kind $kind has a check here" false ;;
 	esac
 done <"$tmp/rules"

@@ -1,6 +1,6 @@
 /*
- * slowwrite: an LD_PRELOAD shim for t/0050-crash.t.  A write(2) of 64 KiB
- * or more to a regular file goes out in 4 KiB slices with a pause between
+ * slowwrite: an LD_PRELOAD shim for t/0050-crash.t.  A write(2) of 16 KiB
+ * or more to a regular file goes out in 2 KiB slices with a pause between
  * them, as on a slow disk, so that a kill -9 can land inside it: the
  * kernel finishes one whole write(2) of a page-cache file before it
  * delivers the signal.  With SLOWWRITE_LOG set, a line "begin US" goes
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define SLICE	2048
-#define LARGE	65536
+#define LARGE	16384
 
 static ssize_t (*real_write)(int, const void *, size_t);
 
