@@ -1,5 +1,8 @@
 /* keep.c: unapplied settings are never dropped silently; keep.h. */
+#include <sys/stat.h>
+
 #include <err.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +76,7 @@ keep(const struct fwconf_units *us, const struct gen *g, char **names,
 {
 	char dir[PATH_MAX], path[PATH_MAX], when[32], *buf = NULL;
 	struct fwconf_err e;
+	struct stat st;
 	size_t len = 0, i, k, count;
 	time_t t = time(NULL);
 	char **only;
@@ -103,7 +107,17 @@ keep(const struct fwconf_units *us, const struct gen *g, char **names,
 	if (state_dir(dir, sizeof(dir), "dropped") == -1 ||
 	    fwconf_mkdirs(dir, 0700, &e) == -1)
 		errx(FWCONF_SYSTEM, "%s: cannot keep the dropped settings", dir);
+	/* Under the lock: two drops in one second get two files. */
 	pathf(path, sizeof(path), "%s/%s-%s.export", dir, when, verb);
+	for (i = 2; fwconf_lstat(path, &st) == 0; i++) {
+		if (i > 999)
+			errx(FWCONF_SYSTEM, "%s: cannot keep the dropped "
+			    "settings: too many of this second", dir);
+		pathf(path, sizeof(path), "%s/%s-%s.%zu.export", dir, when,
+		    verb, i);
+	}
+	if (errno != ENOENT)
+		err(FWCONF_SYSTEM, "%s", path);
 	if (fwconf_write_atomic(path, buf, len, 0600, (uid_t)-1, (gid_t)-1,
 	    &e) == -1)
 		die(&e);

@@ -3,7 +3,7 @@
 # word, status names what is saved but not live, errors say what is
 # wrong, an apply can be tried in a scratch root, export and import.
 . ./lib.sh
-plan 25
+plan 26
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
@@ -41,6 +41,16 @@ check 'what was kept comes back with import' '
 	fw-apply import -f "$kept" 2>/dev/null && ! fw-dns list cam >/dev/null &&
 	fw-dns list nas >/dev/null && fw-dns list new1 >/dev/null &&
 	test "$(fw-svc get ntp)" = yes && fw-apply'
+
+check 'three drops in a row, in one second or not, keep three files' '
+	for k in k1 k2 k3; do
+		fw-dns add $k 192.168.1.99 && fw-apply revert -f 2>>drops || exit 1
+	done &&
+	sed -n "s/.*kept in \([^ ]*\) .*/\1/p" drops >kept &&
+	test "$(sort -u kept | wc -l)" = 3 &&
+	for i in 1 2 3; do
+		grep -q "^k$i	192.168.1.99\$" "$(sed -n "${i}p" kept)" || exit 1
+	done'
 
 check 'revert with nothing to revert says so and exits 0' '
 	fw-apply revert -f 2>/dev/null && fw-apply revert 2>err &&
