@@ -404,7 +404,14 @@ pending_reason(const char *old, const char *new)
 	return reason != NULL ? reason : xstrdup("inputs changed");
 }
 
-/* Every settings file some unit reads, and every tool's. */
+/* The tools' files that are not settings of a schema: their tables. */
+static const char *const tool_tables[] = { "dns", "sensors", "maint-keys" };
+#define NTOOL_TABLES (sizeof(tool_tables) / sizeof(tool_tables[0]))
+
+/*
+ * Every settings file some unit reads, and every tool's, whether a unit
+ * reads it here or not: export and import take them all.
+ */
 char **
 all_inputs(const struct fwconf_units *us, size_t *np)
 {
@@ -413,10 +420,11 @@ all_inputs(const struct fwconf_units *us, size_t *np)
 	size_t i, f, k, n = 0, ns;
 
 	schemas = fwconf_schema_builtin_all(&ns);
-	for (i = 0; i < us->n + ns; i++)
+	for (i = 0; i < us->n + ns + NTOOL_TABLES; i++)
 		for (f = 0; f < (i < us->n ? us->v[i].ninputs : 1); f++) {
 			const char *name = i < us->n ? us->v[i].inputs[f] :
-			    schemas[i - us->n].name;
+			    i < us->n + ns ? schemas[i - us->n].name :
+			    tool_tables[i - us->n - ns];
 
 			for (k = 0; k < n && strcmp(v[k], name) != 0; k++)
 				;

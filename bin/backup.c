@@ -3,6 +3,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,21 +22,31 @@
 #define MPFW_VERSION "0"
 #endif
 
-/* The tool that validates each settings file, by its own rules. */
-static const char *const owners[][2] = {
-	{ "services", "fw-svc" }, { "dns", "fw-dns" }, { "proxy", "fw-proxy" },
-	{ "ups", "fw-ups" }, { "maint", "fw-maint" },
-	{ "sensors", "fw-sensors" },
+/*
+ * The tool that validates each settings file, by its own rules, and how:
+ * its hidden verify verb, or a render, which refuses any line of a table
+ * that is not one it takes (fw-maint's support keys, fw-sensors' modules).
+ */
+static const struct owner {
+	const char *file, *tool, *verb, *arg;
+} owners[] = {
+	{ "services", "fw-svc", "verify", NULL },
+	{ "dns", "fw-dns", "verify", NULL },
+	{ "proxy", "fw-proxy", "verify", NULL },
+	{ "ups", "fw-ups", "verify", NULL },
+	{ "maint", "fw-maint", "verify", NULL },
+	{ "maint-keys", "fw-maint", "render", "maint-keys" },
+	{ "sensors", "fw-sensors", "render", NULL },
 };
 
-static const char *
+static const struct owner *
 owner(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(owners) / sizeof(owners[0]); i++)
-		if (strcmp(owners[i][0], name) == 0)
-			return owners[i][1];
+		if (strcmp(owners[i].file, name) == 0)
+			return &owners[i];
 	return NULL;
 }
 
@@ -248,9 +259,9 @@ static bool
 verify(const char *root, const struct stream *s)
 {
 	char tool[PATH_MAX];
-	const char *t;
+	const struct owner *o;
 	size_t i, j;
-	int status;
+	int status, null;
 	bool ok = true;
 	pid_t pid;
 
@@ -260,23 +271,28 @@ verify(const char *root, const struct stream *s)
 				break;
 		if (j < i)
 			continue;	/* settings and secrets: one check */
-		if ((t = owner(s->v[i].name)) == NULL) {
+		if ((o = owner(s->v[i].name)) == NULL) {
 			warnx("%s: no tool checks this file; nothing imported",
 			    s->v[i].name);
 			return false;
 		}
-		sibling(tool, sizeof(tool), t);
+		sibling(tool, sizeof(tool), o->tool);
 		fflush(NULL);
 		if ((pid = fork()) == -1)
 			err(FWCONF_SYSTEM, "fork");
 		if (pid == 0) {
-			execl(tool, t, "-R", root, "verify", (char *)NULL);
+			/* What a render prints is not wanted, only its word. */
+			if (strcmp(o->verb, "render") == 0 &&
+			    (null = open("/dev/null", O_WRONLY)) != -1)
+				dup2(null, STDOUT_FILENO);
+			execl(tool, o->tool, "-R", root, o->verb, o->arg,
+			    (char *)NULL);
 			warn("%s", tool);
 			_exit(FWCONF_SYSTEM);
 		}
 		if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) != 0) {
-			warnx("%s: refused by %s", s->v[i].name, t);
+			warnx("%s: refused by %s", s->v[i].name, o->tool);
 			ok = false;
 		}
 	}

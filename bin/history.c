@@ -182,6 +182,83 @@ table_changes(const char *name, const char *was, size_t wlen,
 	return n;
 }
 
+static int
+by_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The lines of a file, comments and blank lines aside, sorted; *copy
+ * holds them (the file may have no NUL at its end).
+ */
+static char **
+sorted_lines(const char *text, size_t len, char **copy, size_t *np)
+{
+	char **v = NULL, *line, *next;
+	size_t n = 0;
+
+	*copy = xreallocarray(NULL, len + 1, 1);
+	if (len > 0)
+		memcpy(*copy, text, len);
+	(*copy)[len] = '\0';
+	for (line = *copy; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (line[strspn(line, " \t")] == '\0' ||
+		    line[strspn(line, " \t")] == '#')
+			continue;
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = line;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_line);
+	*np = n;
+	return v;
+}
+
+/*
+ * A file of lines, each a thing of its own (fw-maint's support keys):
+ * each line added or removed, "present" or "(none)".
+ */
+static size_t
+line_changes(const char *name, const char *was, size_t wlen, const char *now,
+    size_t nlen, FILE *out)
+{
+	char **a, **b, *ca, *cb;
+	size_t na, nb, i = 0, j = 0, n = 0;
+	int c;
+
+	a = sorted_lines(was, was != NULL ? wlen : 0, &ca, &na);
+	b = sorted_lines(now, now != NULL ? nlen : 0, &cb, &nb);
+	while (i < na || j < nb) {
+		c = i == na ? 1 : j == nb ? -1 : strcmp(a[i], b[j]);
+		if (c == 0) {
+			i++, j++;
+			continue;
+		}
+		n++;
+		if (out != NULL)
+			fprintf(out, "%s\t%s\t%s\t%s\n", name, c < 0 ? a[i] :
+			    b[j], c < 0 ? "present" : "(none)", c < 0 ?
+			    "(none)" : "present");
+		i += c < 0;
+		j += c > 0;
+	}
+	free(a);
+	free(b);
+	free(ca);
+	free(cb);
+	return n;
+}
+
+/* The tools' files that are lines, not a table of name and value. */
+static bool
+lines_file(const char *name)
+{
+	return strcmp(name, "maint-keys") == 0;
+}
+
 size_t
 changes(const struct fwconf_units *us, const struct gen *g, FILE *out)
 {
@@ -197,8 +274,9 @@ changes(const struct fwconf_units *us, const struct gen *g, FILE *out)
 		if ((was == NULL) != (now == NULL) || wlen != nlen ||
 		    (was != NULL && memcmp(was, now, wlen) != 0))
 			total += schema != NULL ? setting_changes(schema, was,
-			    wlen, now, nlen, out) : table_changes(inputs[i],
-			    was, wlen, now, nlen, out);
+			    wlen, now, nlen, out) : lines_file(inputs[i]) ?
+			    line_changes(inputs[i], was, wlen, now, nlen, out) :
+			    table_changes(inputs[i], was, wlen, now, nlen, out);
 		if (schema != NULL)
 			total += secret_changes(schema, g, out);
 		free(was);

@@ -3,7 +3,7 @@
 # word, status names what is saved but not live, errors say what is
 # wrong, an apply can be tried in a scratch root, export and import.
 . ./lib.sh
-plan 26
+plan 28
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
@@ -166,6 +166,28 @@ check 'import checks everything first: one bad value and nothing is written' '
 	has err "imap_max_conn=999: must be an integer from 1 to 100" &&
 	has err "nothing imported" && same svc.was "$tmp/spare2/etc/mpfw/services" &&
 	test ! -e "$tmp/spare2/etc/mpfw/dns"'
+
+# Every unit off here: the tables go in the stream all the same.
+ssh-keygen -q -t ed25519 -N "" -C support@example.org -f "$tmp/support"
+mkdir -p "$tmp/sys/module"
+printf '#!/bin/sh\nmkdir -p %s/sys/module/$1\n' "$tmp" >"$tmp/modprobe"
+chmod +x "$tmp/modprobe"
+check 'the support keys and the sensor modules go through export and import, and changes names a key' '
+	fw-maint keys add "$tmp/support.pub" >/dev/null &&
+	FW_MODPROBE=$tmp/modprobe FW_SYSFS=$tmp/sys fw-sensors add coretemp &&
+	fw-apply changes >out; has out "^maint-keys	ssh-ed25519 [^	]* support@example.org	(none)	present\$" &&
+	has out "^sensors	coretemp	" &&
+	fw-apply export >exp2 && has exp2 "^%settings maint-keys\$" &&
+	has exp2 "^%settings sensors\$" && mkdir "$tmp/spare3" &&
+	FW_ROOT=$tmp/spare3 fw-apply import exp2 2>/dev/null &&
+	same "$settings/maint-keys" "$tmp/spare3/etc/mpfw/maint-keys" &&
+	same "$settings/sensors" "$tmp/spare3/etc/mpfw/sensors"'
+
+check 'a stream with a support key fw-maint refuses is refused whole' '
+	sed "/^%settings maint-keys\$/a ssh-rsa AAAAnotakey x@y" exp2 >badkey &&
+	mkdir "$tmp/spare4" && FW_ROOT=$tmp/spare4 fails 1 fw-apply import badkey 2>err &&
+	has err "maint-keys: refused by fw-maint" && has err "nothing imported" &&
+	test ! -e "$tmp/spare4/etc/mpfw/maint-keys"'
 
 check 'a stream cut short, or with a section it does not know, is refused' '
 	head -n 3 exp >cut && fails 1 fw-apply import cut 2>err && has err "cut short" &&

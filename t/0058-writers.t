@@ -32,8 +32,14 @@ FW_SYSFS=$sys
 export FW_MODPROBE FW_SYSFS
 detected=$top/t/sensors/debian12-fake-amd.out	# fam15h_power, k10temp
 
-only_units
+# The sensors unit too, as shipped but for its commands: each writer's
+# change is then applied, and recorded, as on a firewall.
+only_units sensors
 cat >"$settings/units.d/test.conf" <<X
+unit sensors {
+	check  = 'true'
+	reload = 'true'
+}
 unit hosts {
 	inputs = {services, dns}
 	render = 'fw-dns render'
