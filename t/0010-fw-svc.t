@@ -2,7 +2,7 @@
 # fw-svc: the verbs, the rules, the file format's promises, secrets,
 # locking.  A full disk and the audit trail need root: t/0057.
 . ./lib.sh
-plan 46
+plan 52
 
 svc=$settings/services
 
@@ -258,3 +258,44 @@ check 'after FW_LOCK_TIMEOUT a writer gives up with exit 3, naming the holder' '
 
 check 'output to a full device is an error' '
 	fails 3 fw-svc show >/dev/full 2>err && has err "stdout"'
+
+# -v of the writing verbs: each change as key TAB old TAB new, effective
+# values (the default for a key absent from the file), nothing when
+# nothing changed (fw-svc(1) set).
+fw-svc reset arpwatch ssh_port mail nagios_port mysql_root_password
+
+check 'set -v prints each change as key, old and new value, tab-separated' '
+	fw-svc set -v arpwatch=on ssh_port=2222 >out &&
+	printf "arpwatch\tno\tyes\nssh_port\t22\t2222\n" >want && same want out &&
+	test "$(fw-svc get ssh_port)" = 2222 &&
+	fw-svc set ssh_port=2223 >out && test ! -s out'
+
+check 'set -v prints nothing when nothing changed, also after normalising' '
+	cp "$svc" b && fw-svc set -v arpwatch=on ssh_port=02223 >out &&
+	test ! -s out && same b "$svc" &&
+	fw-svc set -v arpwatch=yes nagios_port=5667 >out &&
+	printf "nagios_port\t5666\t5667\n" >want && same want out'
+
+check 'reset -v prints the value going and the default coming; nothing for an absent key' '
+	fw-svc reset -v ssh_port nagios_port >out &&
+	printf "ssh_port\t2223\t22\nnagios_port\t5667\t5666\n" >want && same want out &&
+	! grep -q "^ssh_port=" "$svc" &&
+	fw-svc reset -v ssh_port >out && test ! -s out'
+
+check 'enable -v and disable -v print the switch, and nothing when it was already so' '
+	fw-svc enable -v mail >out && printf "mail\tno\tyes\n" >want && same want out &&
+	fw-svc enable -v mail >out && test ! -s out &&
+	fw-svc disable -v mail arpwatch >out &&
+	printf "mail\tyes\tno\narpwatch\tyes\tno\n" >want && same want out &&
+	fw-svc disable -v mail >out && test ! -s out'
+
+check 'reset -v of a secret prints that it changed, never its value' '
+	echo "Very-s3cret-pw" | fw-svc passwd mysql_root_password &&
+	fw-svc reset -v mysql_root_password >out 2>err &&
+	printf "mysql_root_password\tchanged\tchanged\n" >want && same want out &&
+	! grep -q "Very-s3cret" out err'
+
+check 'a refused value under -v prints no change and writes nothing' '
+	cp "$svc" b && fails 1 fw-svc set -v ssh_port=2224 ssh=maybe >out 2>err &&
+	test ! -s out && same b "$svc" && has err "ssh=maybe" &&
+	fails 1 fw-svc enable -v nagios_port >out 2>/dev/null && test ! -s out'

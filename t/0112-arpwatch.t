@@ -4,7 +4,9 @@
 # carries lan_ip, found at apply time; it records a new station and
 # reports it, and a changed address, by mail.  The internal network is
 # a veth pair of the test's own: this end in the test's network
-# namespace (t/ns.sh), the other, the station, in one more.
+# namespace (t/ns.sh), the other, the station, in one more.  The
+# shipped unit's choice between the init script and systemd's
+# arpwatch@IFACE instances is t/0118-service-manager.t.
 . ./ns.sh
 . ./lib.sh
 plan 8

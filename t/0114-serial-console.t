@@ -5,7 +5,8 @@
 # runs no init of its own and has no serial port: a stand-in for init
 # reads the installed table as init does for the gettys it respawns, and
 # runs each on a pseudo-terminal standing for its port, whose output the
-# test reads.
+# test reads.  This is the sysvinit way; the shipped unit's choice
+# between it and systemd's serial-getty@PORT is t/0118-service-manager.t.
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP agetty needs root"; exit 0; }
 . ./lib.sh
 plan 9
