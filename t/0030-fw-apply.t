@@ -437,7 +437,9 @@ check 'and back to 4000 or fewer: the hosts directory again, the others gone' '
 check 'dns=no stops dnsmasq, dns=yes starts it' '
 	p=$(dnsmasq_pid) && fw-svc disable dns && fw-apply &&
 	! pid_alive $p && test ! -e "$run/dnsmasq.pid" &&
-	fw-svc enable dns && fw-apply && test "$(q printer)" = 192.168.1.50'
+	fw-apply log -v -n 1 | grep -q "[	 ]dnsmasq=stop\( \|\$\)" &&
+	fw-svc enable dns && fw-apply && test "$(q printer)" = 192.168.1.50 &&
+	fw-apply log -v -n 1 | grep -q "[	 ]dnsmasq=start\( \|\$\)"'
 
 # A unit after dnsmasq in the catalogue, whose reload fails while
 # $tmp/fail exists: an apply that stopped or started dnsmasq first must
@@ -479,9 +481,11 @@ unit later {
 X
 check 'soft = defer installs the file and defers the restart' '
 	fw-apply && test -s "$FW_ROOT/etc/later.conf" && test ! -e later.log &&
-	fails 1 fw-apply status >out && has out "^deferred	later	restart\$"'
+	fails 1 fw-apply status >out && has out "^deferred	later	restart\$" &&
+	fw-apply log -v -n 1 | grep -q "	apply	.*[	 ]later=defer\$"'
 
 check 'a full apply restarts it, and nothing is deferred after' '
 	fw-apply -f && has later.log restarted &&
-	fw-apply status >out && ! grep -q deferred out'
+	fw-apply status >out && ! grep -q deferred out &&
+	fw-apply log -v -n 1 | grep -q "	full apply	.*[	 ]later=restart\$"'
 rm "$settings/units.d/zz-defer.conf"
