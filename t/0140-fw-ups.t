@@ -3,7 +3,7 @@
 # driver options, the names and passwords NUT takes, and what the NUT
 # files say (checked by check-nut, NUT's own parsers).
 . ./lib.sh
-plan 28
+plan 31
 
 ups=$settings/ups
 same_file() { if [ -e "$ups" ]; then same "$1" "$ups"; else test ! -e "$1"; fi; }
@@ -212,3 +212,29 @@ check 'upsd_port may not be a port another service listens on' '
 check 'nut-ctl under another root will not touch the host'\''s daemons' '
 	fails 1 env -u NUT_STATEPATH "$FW_DATADIR/nut-ctl" upsd stop 2>err &&
 	has err "FW_ROOT=$FW_ROOT: set NUT_STATEPATH"'
+
+check 'describe mode names every NUT unit it feeds, nut-mode too' '
+	fw-ups describe mode >out &&
+	has out "^units	nut-driver nut-server nut-access nut-monitor nut-mode\$" &&
+	units=" $(sed -n "s/^units	//p" out) " &&
+	for u in $(awk "/^unit nut-/ { print \$2 }" "$FW_DATADIR/units.conf"); do
+		case $units in *" $u "*) ;; *) echo "$u"; exit 1 ;; esac
+	done'
+
+# The mode table again at apply, on a settings file written by hand (as
+# an import or an editor may): fw-apply renders nothing it would install.
+# Only the NUT units, whose controls (nut-ctl) refuse to run under a
+# root without NUT_STATEPATH: no daemon of the machine is touched.
+only_units nut-driver nut-server nut-access nut-monitor nut-mode
+rm -f "$settings/secrets/ups"
+check 'fw-apply refuses mode=master without its keys, naming them, installs nothing' '
+	printf "mode=master\nslaves=10.0.0.5\n" >"$ups" &&
+	fails 3 fw-apply 2>err &&
+	has err "mode=master: missing model, port, admin_user, admin_password" &&
+	test ! -e "$FW_ROOT/etc/nut" && test ! -e "$FW_ROOT/etc/hosts.allow"'
+
+check 'and mode=slave without its keys, naming them' '
+	printf "mode=slave\nmaster_user=fw\n" >"$ups" &&
+	fails 3 fw-apply 2>err &&
+	has err "mode=slave: missing master, master_password" &&
+	test ! -e "$FW_ROOT/etc/nut" && test ! -e "$FW_ROOT/etc/hosts.allow"'
