@@ -3,7 +3,7 @@
 # driver options, the names and passwords NUT takes, and what the NUT
 # files say (checked by check-nut, NUT's own parsers).
 . ./lib.sh
-plan 31
+plan 33
 
 ups=$settings/ups
 same_file() { if [ -e "$ups" ]; then same "$1" "$ups"; else test ! -e "$1"; fi; }
@@ -238,3 +238,28 @@ check 'and mode=slave without its keys, naming them' '
 	fails 3 fw-apply 2>err &&
 	has err "mode=slave: missing master, master_password" &&
 	test ! -e "$FW_ROOT/etc/nut" && test ! -e "$FW_ROOT/etc/hosts.allow"'
+
+# nut-access installs the whole of /etc/hosts.allow (libwrap has no
+# include of rules): an admin's own lines are kept by the drop-in that
+# fw-ups(1) and fw-units(5) show, which appends them after mpfw's.
+echo Adm1n-pw | fw-ups passwd admin_password
+printf "%s\n" mode=master model=apc-smart-ups-serial port=ttyS0 \
+    admin_user=admin slaves=10.0.0.5 >"$ups"
+printf 'sshd: 192.168.1.0/255.255.255.0 : allow\n' >"$settings/hosts.allow.local"
+cat >"$settings/units.d/site.conf" <<'X'
+unit nut-access {
+	render = 'fw-ups render hosts.allow && cat "$FW_ROOT/etc/mpfw/hosts.allow.local"'
+	target = '/etc/hosts.allow'
+}
+X
+wrap() { (cd "$FW_ROOT/etc" && tcpdmatch -d "$1" "$2") | grep -q "access: *$3"; }
+check 'the drop-in of fw-ups(1) keeps an admin'\''s own hosts.allow lines' '
+	fw-apply nut-access && wrap sshd 192.168.1.7 granted &&
+	wrap upsd 10.0.0.5 granted && wrap upsd 192.168.1.7 denied &&
+	test "$(stat -c "%a %U" "$FW_ROOT/etc/hosts.allow")" = "644 root"'
+
+check 'and a change to them is installed when the unit is named' '
+	printf "sshd: 192.168.2.0/255.255.255.0 : allow\n" \
+	    >>"$settings/hosts.allow.local" &&
+	fw-apply nut-access && wrap sshd 192.168.2.7 granted &&
+	wrap upsd 192.168.2.7 denied'

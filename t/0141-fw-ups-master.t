@@ -116,10 +116,12 @@ check 'but not from elsewhere, nor with a wrong password' '
 	has out "ERR ACCESS-DENIED"'
 
 check 'the daemons run as nut and read the 0640 root:nut files' '
-	for f in ups.conf upsd.conf upsd.users upsmon.conf nut.conf; do
+	for f in ups.conf upsd.conf upsd.users upsmon.conf; do
 		test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/$f")" = \
 		    "640 root nut" || { echo "$f"; exit 1; }
 	done &&
+	test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/nut.conf")" = \
+	    "644 root root" &&
 	test "$(ps -o user= -p "$(pid_of "$upsd_pid")")" = nut &&
 	test "$(ps -o user= -p "$(pid_of "$drv_pid")")" = nut'
 

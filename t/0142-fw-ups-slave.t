@@ -95,7 +95,7 @@ check 'upsmon renders as a secondary of the master, with its password' '
 	    "$FW_ROOT/etc/nut/upsmon.conf" &&
 	grep -qx "MODE=netclient" "$FW_ROOT/etc/nut/nut.conf" &&
 	test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/nut.conf")" = \
-	    "640 root nut"'
+	    "644 root root"'
 
 check 'the master password is only in upsmon.conf (0640 root:nut) and the secrets' '
 	grep -rlF -e "$pw" "$FW_ROOT" | sort >out &&
