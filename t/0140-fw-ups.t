@@ -3,7 +3,7 @@
 # driver options, the names and passwords NUT takes, and what the NUT
 # files say (checked by check-nut, NUT's own parsers).
 . ./lib.sh
-plan 28
+plan 33
 
 ups=$settings/ups
 same_file() { if [ -e "$ups" ]; then same "$1" "$ups"; else test ! -e "$1"; fi; }
@@ -212,3 +212,54 @@ check 'upsd_port may not be a port another service listens on' '
 check 'nut-ctl under another root will not touch the host'\''s daemons' '
 	fails 1 env -u NUT_STATEPATH "$FW_DATADIR/nut-ctl" upsd stop 2>err &&
 	has err "FW_ROOT=$FW_ROOT: set NUT_STATEPATH"'
+
+check 'describe mode names every NUT unit it feeds, nut-mode too' '
+	fw-ups describe mode >out &&
+	has out "^units	nut-driver nut-server nut-access nut-monitor nut-mode\$" &&
+	units=" $(sed -n "s/^units	//p" out) " &&
+	for u in $(awk "/^unit nut-/ { print \$2 }" "$FW_DATADIR/units.conf"); do
+		case $units in *" $u "*) ;; *) echo "$u"; exit 1 ;; esac
+	done'
+
+# The mode table again at apply, on a settings file written by hand (as
+# an import or an editor may): fw-apply renders nothing it would install.
+# Only the NUT units, whose controls (nut-ctl) refuse to run under a
+# root without NUT_STATEPATH: no daemon of the machine is touched.
+only_units nut-driver nut-server nut-access nut-monitor nut-mode
+rm -f "$settings/secrets/ups"
+check 'fw-apply refuses mode=master without its keys, naming them, installs nothing' '
+	printf "mode=master\nslaves=10.0.0.5\n" >"$ups" &&
+	fails 3 fw-apply 2>err &&
+	has err "mode=master: missing model, port, admin_user, admin_password" &&
+	test ! -e "$FW_ROOT/etc/nut" && test ! -e "$FW_ROOT/etc/hosts.allow"'
+
+check 'and mode=slave without its keys, naming them' '
+	printf "mode=slave\nmaster_user=fw\n" >"$ups" &&
+	fails 3 fw-apply 2>err &&
+	has err "mode=slave: missing master, master_password" &&
+	test ! -e "$FW_ROOT/etc/nut" && test ! -e "$FW_ROOT/etc/hosts.allow"'
+
+# nut-access installs the whole of /etc/hosts.allow (libwrap has no
+# include of rules): an admin's own lines are kept by the drop-in that
+# fw-ups(1) and fw-units(5) show, which appends them after mpfw's.
+echo Adm1n-pw | fw-ups passwd admin_password
+printf "%s\n" mode=master model=apc-smart-ups-serial port=ttyS0 \
+    admin_user=admin slaves=10.0.0.5 >"$ups"
+printf 'sshd: 192.168.1.0/255.255.255.0 : allow\n' >"$settings/hosts.allow.local"
+cat >"$settings/units.d/site.conf" <<'X'
+unit nut-access {
+	render = 'fw-ups render hosts.allow && cat "$FW_ROOT/etc/mpfw/hosts.allow.local"'
+	target = '/etc/hosts.allow'
+}
+X
+wrap() { (cd "$FW_ROOT/etc" && tcpdmatch -d "$1" "$2") | grep -q "access: *$3"; }
+check 'the drop-in of fw-ups(1) keeps an admin'\''s own hosts.allow lines' '
+	fw-apply nut-access && wrap sshd 192.168.1.7 granted &&
+	wrap upsd 10.0.0.5 granted && wrap upsd 192.168.1.7 denied &&
+	test "$(stat -c "%a %U" "$FW_ROOT/etc/hosts.allow")" = "644 root"'
+
+check 'and a change to them is installed when the unit is named' '
+	printf "sshd: 192.168.2.0/255.255.255.0 : allow\n" \
+	    >>"$settings/hosts.allow.local" &&
+	fw-apply nut-access && wrap sshd 192.168.2.7 granted &&
+	wrap upsd 192.168.2.7 denied'

@@ -8,7 +8,7 @@
 nut_namespace "$0" "$@"
 . ./lib.sh
 nut_setup
-plan 22
+plan 24
 
 port=$(free_port)
 dev=$tmp/ups.dev
@@ -35,7 +35,8 @@ chmod 755 "$tmp/render-ups-conf" "$tmp/render-upsmon-conf" "$tmp/shutdown"
 # The shipped NUT units: the rest is theirs, nut-ctl included, which
 # finds this root's files through FW_ROOT and the daemons' state through
 # NUT_STATEPATH.
-only_units nut-driver nut-server nut-access nut-monitor
+# nut-mode's nut.conf is the shipped unit's, untouched.
+only_units nut-driver nut-server nut-access nut-monitor nut-mode
 cat >"$settings/units.d/test.conf" <<X
 unit nut-driver {
 	render = '$tmp/render-ups-conf'
@@ -43,16 +44,9 @@ unit nut-driver {
 	mode   = '0640'
 }
 unit nut-monitor {
-	file upsmon.conf {
-		render = '$tmp/render-upsmon-conf'
-		target = '/etc/nut/upsmon.conf'
-		mode   = '0640'
-	}
-	file nut.conf {
-		render = 'fw-ups render nut.conf'
-		target = '/etc/nut/nut.conf'
-		mode   = '0640'
-	}
+	render = '$tmp/render-upsmon-conf'
+	target = '/etc/nut/upsmon.conf'
+	mode   = '0640'
 }
 X
 
@@ -71,23 +65,6 @@ ask() { upsc "myups@${2:-127.0.0.1}:$port" "$1" 2>/dev/null; }
 # is VAR VALUE: upsd says so (wait_for polls it).
 is() { test "$(ask "$1")" = "$2"; }
 
-# fw-apply with every exec(2) of it and its children recorded.  strace
-# follows the daemons it starts too, so it is stopped (detaching them)
-# once fw-apply is done: with -I 1, as strace with -o blocks SIGTERM.
-# LeakSanitizer cannot work under ptrace: make asan leaves it out here.
-traced_apply() {
-	rm -f "$tmp/apply.rc"
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	    strace -I 1 -f -qq -e trace=execve -s 100000 -o "$tmp/exec.log" \
-	    sh -c 'fw-apply; echo $? >"$1"' sh "$tmp/apply.rc" \
-	    >"$tmp/apply.out" 2>&1 &
-	_sp=$!
-	wait_for 60 test -s "$tmp/apply.rc"
-	kill "$_sp" 2>/dev/null
-	wait "$_sp" 2>/dev/null || :
-	test "$(cat "$tmp/apply.rc")" = 0 || { cat "$tmp/apply.out"; return 1; }
-}
-
 fw-svc set lan_ip=127.0.0.5
 printf '%s\n' "$admin_pw" | fw-ups passwd admin_password
 printf '%s\n' "$slave_pw" | fw-ups passwd slave_password
@@ -99,7 +76,7 @@ check 'master mode with every field it needs is taken' '
 
 check 'the first apply starts the driver, upsd and upsmon' '
 	traced_apply && alive "$drv_pid" && alive "$upsd_pid" &&
-	alive "$mon_pid"'
+	alive "$mon_pid" && grep -qx MODE=netserver "$FW_ROOT/etc/nut/nut.conf"'
 
 check 'upsd serves the dummy UPS (upsc)' '
 	wait_for 15 is ups.status OL &&
@@ -139,10 +116,12 @@ check 'but not from elsewhere, nor with a wrong password' '
 	has out "ERR ACCESS-DENIED"'
 
 check 'the daemons run as nut and read the 0640 root:nut files' '
-	for f in ups.conf upsd.conf upsd.users upsmon.conf nut.conf; do
+	for f in ups.conf upsd.conf upsd.users upsmon.conf; do
 		test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/$f")" = \
 		    "640 root nut" || { echo "$f"; exit 1; }
 	done &&
+	test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/nut.conf")" = \
+	    "644 root root" &&
 	test "$(ps -o user= -p "$(pid_of "$upsd_pid")")" = nut &&
 	test "$(ps -o user= -p "$(pid_of "$drv_pid")")" = nut'
 
@@ -151,7 +130,8 @@ check 'no password is in the argv of any command fw-apply ran' '
 	grep -q "fw-ups\", \"render\", \"upsd.users\"" "$tmp/exec.log" &&
 	! grep -F -e "$admin_pw" -e "$slave_pw" "$tmp/exec.log"'
 
-# fw-apply keeps the applied settings, secrets too (0600), in var/lib/mpfw.
+# Nor in fw-apply's generations (var/lib/mpfw), which keep only salted
+# fingerprints of secrets (fw-apply(1)).
 check 'no password in any file but the 0640 NUT files and the secrets' '
 	grep -rlF -e "$admin_pw" -e "$slave_pw" "$FW_ROOT" | sort >out &&
 	printf "%s\n" "$FW_ROOT/etc/mpfw/secrets/ups" \
@@ -230,7 +210,8 @@ fw-ups set upsd_port="$port"
 
 check 'mode=none stops upsmon, upsd and the driver' '
 	fw-ups set mode=none && fw-apply && gone "$mon_pid" &&
-	gone "$upsd_pid" && ! ls "$state"/*-*.pid 2>/dev/null'
+	gone "$upsd_pid" && ! ls "$state"/*-*.pid 2>/dev/null &&
+	grep -qx MODE=none "$FW_ROOT/etc/nut/nut.conf"'
 
 check 'and fw-ups status then has no UPS to ask: exit 3' '
 	fails 3 fw-ups status 2>err && has err "mode=none: no UPS to ask"'
@@ -239,3 +220,17 @@ check 'mode=master again starts them all on a soft apply' '
 	fw-ups set mode=master && fw-apply && alive "$mon_pid" &&
 	alive "$upsd_pid" && alive "$drv_pid" &&
 	wait_for 15 is ups.status OL'
+
+# Last, as upsmon exits once it has started the shutdown.
+flag=$FW_ROOT/etc/killpower
+check 'on low battery: status exits 2, CRITICAL' '
+	test ! -e "$tmp/shutdown.log" && test ! -e "$flag" &&
+	ups_state "$dev" "ups.status: OB LB" "battery.charge: 5" \
+	    "battery.runtime: 60" &&
+	wait_for 15 fails 2 fw-ups status -n >out &&
+	fw-ups status -n | grep -q "^UPS CRITICAL - .*OB LB, charge 5%"'
+
+check 'and upsmon, the primary, writes POWERDOWNFLAG and runs the shutdown command' '
+	grep -qx "POWERDOWNFLAG \"$flag\"" "$FW_ROOT/etc/nut/upsmon.conf" &&
+	wait_for 30 test -s "$tmp/shutdown.log" && test -f "$flag" &&
+	has "$flag" upsmon-shutdown-file'

@@ -9,7 +9,7 @@
 nut_namespace "$0" "$@"
 . ./lib.sh
 nut_setup
-plan 18
+plan 20
 
 mport=$(free_port)
 master=$tmp/master
@@ -50,19 +50,13 @@ fw-ups render upsmon.conf |
 X
 printf '#!/bin/sh\necho shutdown >>%s/shutdown.log\n' "$tmp" >"$tmp/shutdown"
 chmod 755 "$tmp/render-upsmon-conf" "$tmp/shutdown"
-only_units nut-driver nut-server nut-access nut-monitor
+# nut-mode's nut.conf is the shipped unit's, untouched.
+only_units nut-driver nut-server nut-access nut-monitor nut-mode
 cat >"$settings/units.d/test.conf" <<X
 unit nut-monitor {
-	file upsmon.conf {
-		render = '$tmp/render-upsmon-conf'
-		target = '/etc/nut/upsmon.conf'
-		mode   = '0640'
-	}
-	file nut.conf {
-		render = 'fw-ups render nut.conf'
-		target = '/etc/nut/nut.conf'
-		mode   = '0640'
-	}
+	render = '$tmp/render-upsmon-conf'
+	target = '/etc/nut/upsmon.conf'
+	mode   = '0640'
 }
 X
 
@@ -89,17 +83,22 @@ check 'slave mode with the master and its credentials is taken' '
 	fw-ups set mode=slave master=myups@127.0.0.1:$mport master_user=fw'
 
 check 'the apply starts upsmon and nothing else' '
-	fw-apply && alive "$mon_pid" && ! ls "$state"/*.pid 2>/dev/null'
+	traced_apply && alive "$mon_pid" && ! ls "$state"/*.pid 2>/dev/null'
+
+check 'the master password is in the argv of no command fw-apply ran' '
+	grep -q "execve(\"/lib/nut/upsmon\"" "$tmp/exec.log" &&
+	grep -q "fw-ups\", \"render\", \"upsmon.conf\"" "$tmp/exec.log" &&
+	! grep -F -e "$pw" "$tmp/exec.log"'
 
 check 'upsmon renders as a secondary of the master, with its password' '
 	grep -q "^MONITOR \"myups@127.0.0.1:$mport\" 1 \"fw\" \"m0n;pw!\" secondary\$" \
 	    "$FW_ROOT/etc/nut/upsmon.conf" &&
-	grep -qx "MODE=netclient" "$FW_ROOT/etc/nut/nut.conf"'
+	grep -qx "MODE=netclient" "$FW_ROOT/etc/nut/nut.conf" &&
+	test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/nut.conf")" = \
+	    "644 root root"'
 
 check 'the master password is only in upsmon.conf (0640 root:nut) and the secrets' '
-	grep -rlF -e "$pw" "$FW_ROOT" |
-	    grep -v "^$FW_ROOT/var/lib/mpfw/gen\.[0-9]*/settings/secrets/ups\$" |
-	    sort >out &&
+	grep -rlF -e "$pw" "$FW_ROOT" | sort >out &&
 	printf "%s\n" "$FW_ROOT/etc/mpfw/secrets/ups" \
 	    "$FW_ROOT/etc/nut/upsmon.conf" | sort >want && same want out &&
 	test "$(stat -c "%a %U %G" "$FW_ROOT/etc/nut/upsmon.conf")" = \
@@ -130,6 +129,13 @@ check 'a new password on both sides: upsmon is reloaded, and stays' '
 	echo n3w-pw | fw-ups passwd master_password &&
 	fw-apply -v >out && has out "^nut-monitor	reload\$" &&
 	test "$(pid_of "$mon_pid")" = "$p" && wait_for 15 logged_in'
+
+check 'neither the old password nor the new is kept by a generation' '
+	ls -d "$FW_ROOT"/var/lib/mpfw/gen.2 >/dev/null &&
+	grep -rlF -e "$pw" -e n3w-pw "$FW_ROOT" | sort >out &&
+	printf "%s\n" "$FW_ROOT/etc/mpfw/secrets/ups" \
+	    "$FW_ROOT/etc/nut/upsmon.conf" | sort >want && same want out &&
+	! grep -qF "$pw" "$FW_ROOT/etc/nut/upsmon.conf"'
 
 check 'mode=none stops upsmon, slave again starts it' '
 	fw-ups set mode=none && fw-apply && gone "$mon_pid" &&

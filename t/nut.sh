@@ -71,5 +71,23 @@ pid_of() { cat "$1" 2>/dev/null; }
 alive() { [ -s "$1" ] && pid_alive "$(cat "$1")"; }
 gone() { ! alive "$1"; }
 
+# traced_apply: fw-apply with every exec(2) of it and its children
+# recorded in $tmp/exec.log, full argv.  strace follows the daemons it
+# starts too, so it is stopped (detaching them) once fw-apply is done:
+# with -I 1, as strace with -o blocks SIGTERM.  LeakSanitizer cannot work
+# under ptrace: make asan leaves it out here.
+traced_apply() {
+	rm -f "$tmp/apply.rc"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    strace -I 1 -f -qq -e trace=execve -s 100000 -o "$tmp/exec.log" \
+	    sh -c 'fw-apply; echo $? >"$1"' sh "$tmp/apply.rc" \
+	    >"$tmp/apply.out" 2>&1 &
+	_sp=$!
+	wait_for 60 test -s "$tmp/apply.rc"
+	kill "$_sp" 2>/dev/null
+	wait "$_sp" 2>/dev/null || :
+	test "$(cat "$tmp/apply.rc")" = 0 || { cat "$tmp/apply.out"; return 1; }
+}
+
 # nut_umount: before the test's directory goes, the overlay over /etc.
 nut_umount() { umount /etc 2>/dev/null || :; }
