@@ -2,10 +2,11 @@
 # SOCKS with the real Dante, started, reloaded and stopped by fw-apply;
 # curl is the SOCKS 5 client.  The firewall is 127.0.0.1, the internal
 # network 127.0.0.1 alone; client_nets lets 127.0.0.2 in, 127.0.0.4 is
-# outside; the web servers "in the Internet" are on 127.0.0.3.
+# outside; the web servers "in the Internet" are on 127.0.0.3, one in
+# extra_net on 127.0.0.5, one in the DMZ on 127.0.0.6.
 . ./lib.sh
 . "$top/t/proxy.sh"
-plan 9
+plan 10
 
 pk=$(free_port) o1=$(free_port) o2=$(free_port) o3=$(free_port)
 only_units dante
@@ -14,6 +15,8 @@ cleanup() { stop_proxies; stop_origins; }
 start_origin 127.0.0.3 "$o1"
 start_origin 127.0.0.3 "$o2"
 start_origin 127.0.0.1 "$o3"
+start_origin 127.0.0.5 "$o1"	# extra_net
+start_origin 127.0.0.6 "$o1"	# the DMZ
 
 fw-svc set lan_ip=127.0.0.1 lan_nets=127.0.0.1/32
 fw-proxy set socks_port="$pk" "socks_ports=$o1 $o3" client_nets=127.0.0.2/32
@@ -39,6 +42,11 @@ check 'a client outside the allowed networks is refused' '
 
 check 'the internal network itself may use it' '
 	via http://127.0.0.3:$o1/ 127.0.0.1 >out && has out "^peer: 127.0.0.1\$"'
+
+check 'into extra_net it is refused too; into the DMZ it goes' '
+	fw-svc set extra_net=127.0.0.5/32 dmz_net=127.0.0.6/32 && fw-apply &&
+	wait_for 5 sh -c "curl -s -m 5 --socks5 127.0.0.1:$pk --interface 127.0.0.2 http://127.0.0.6:$o1/ >out" &&
+	has out "^peer: 127.0.0.1\$" && fails 97 via http://127.0.0.5:$o1/'
 
 pid=$(proxy_pid dante)
 check 'socks_ports changed: a soft apply reloads Dante, which allows the new port' '

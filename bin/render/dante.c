@@ -3,8 +3,8 @@
  * the SOCKS 5 server: Dante on lan_ip at socks_port, without
  * authentication, for the proxies' clients (fw-svc's networks and
  * client_nets), connecting (CONNECT only: no BIND, no UDP) to the ports
- * of socks_ports in the Internet and the DMZ, never into lan_nets nor to
- * the firewall's own lan_ip.  Rules are read in order, the first match
+ * of socks_ports in the Internet and the DMZ, never into lan_nets or
+ * extra_net nor to the firewall's own lan_ip.  Rules are read in order, the first match
  * decides, and what no pass rule takes is blocked and logged.
  *
  * Dante connects out from an address it is given and cannot be given a
@@ -37,9 +37,12 @@ int
 render_dante_conf(const struct fwconf_settings *p,
     const struct fwconf_settings *svc, FILE *out, struct fwconf_err *e)
 {
+	/* Neither the Internet nor the DMZ: the internal networks, and the
+	 * further ones fw-svc calls neither internal nor DMZ. */
+	static const char *const closed[] = { "lan_nets", "extra_net" };
 	const char *lan_ip = render_get(svc, "lan_ip"), *list, *w, *ports, *pw;
 	char *clients;
-	size_t len, plen;
+	size_t len, plen, i;
 
 	if ((clients = render_proxy_clients(p, svc)) == NULL)
 		return fwconf_fail_errno(e, "dante");
@@ -61,14 +64,16 @@ render_dante_conf(const struct fwconf_settings *p,
 	fprintf(out, "client block {\n\tfrom: 0/0 to: 0/0\n"
 	    "\tlog: connect error\n}\n");
 
-	fprintf(out, "\n# Where to: not into the internal networks, only to "
-	    "socks_ports.\n");
+	fprintf(out, "\n# Where to: not into the internal networks nor "
+	    "extra_net, only to socks_ports.\n");
 	fprintf(out, "socks block {\n\tfrom: 0/0 to: %s/32\n"
 	    "\tlog: connect error\n}\n", lan_ip);
-	list = render_get(svc, "lan_nets");
-	while ((w = render_word(&list, &len)) != NULL)
-		fprintf(out, "socks block {\n\tfrom: 0/0 to: %.*s\n"
-		    "\tlog: connect error\n}\n", (int)len, w);
+	for (i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
+		list = render_get(svc, closed[i]);
+		while ((w = render_word(&list, &len)) != NULL)
+			fprintf(out, "socks block {\n\tfrom: 0/0 to: %.*s\n"
+			    "\tlog: connect error\n}\n", (int)len, w);
+	}
 	list = clients;
 	while ((w = render_word(&list, &len)) != NULL) {
 		ports = render_get(p, "socks_ports");
