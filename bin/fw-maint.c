@@ -1628,15 +1628,102 @@ read_index(char *text, const char *url, struct outcome *o)
 	free(files);
 }
 
-/* Fetch update_url as the settings say; the outcome in o. */
+/*
+ * FW_MAINT_TIMEOUT: the seconds the whole fetch may take, 1 to 600;
+ * default FETCH_TIMEOUT.  The connection must be made within
+ * CONNECT_TIMEOUT of them, or within all of them if fewer.
+ */
+static long
+fetch_timeout(void)
+{
+	const char *t = getenv("FW_MAINT_TIMEOUT"), *errstr;
+	long secs;
+
+	if (t == NULL || *t == '\0')
+		return FETCH_TIMEOUT;
+	secs = (long)strtonum(t, 1, 600, &errstr);
+	if (errstr != NULL)
+		errx(FWCONF_USAGE, "FW_MAINT_TIMEOUT=%s: must be a number of "
+		    "seconds from 1 to 600", shown(t));
+	return secs;
+}
+
+/*
+ * With update_proxy, fw-proxy's Squid where it listens: squid_port on
+ * fw-svc's lan_ip, as from the internal network.  Squid takes the
+ * firewall's request there as from lan_ip, one of lan_nets, its own
+ * clients; it listens on nothing else, and a port of fw-maint's own
+ * would only go stale.  "ADDR:PORT" in buf, or o failed.
+ */
 static void
-fetch_index(const struct fwconf_settings *s, struct outcome *o)
+local_proxy(char *buf, size_t len, struct outcome *o)
+{
+	static const struct { const char *schema, *key; } keys[] = {
+		{ "services", "lan_ip" }, { "proxy", "squid" },
+		{ "proxy", "squid_port" } };
+	struct fwconf_settings svc, p;
+	struct fwconf_err e;
+	const char *bad = NULL;
+	size_t i;
+
+	if (fwconf_settings_open(&svc, fwconf_schema_builtin("services"),
+	    &e) == -1) {
+		fail(o, "%s", e.msg);
+		return;
+	}
+	if (fwconf_settings_open(&p, fwconf_schema_builtin("proxy"),
+	    &e) == -1) {
+		fail(o, "%s", e.msg);
+		fwconf_settings_close(&svc);
+		return;
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && bad == NULL; i++) {
+		const struct fwconf_settings *s = strcmp(keys[i].schema,
+		    "services") == 0 ? &svc : &p;
+
+		if ((bad = fwconf_settings_invalid(s,
+		    fwconf_key_find(s->schema, keys[i].key))) != NULL)
+			fail(o, "update_proxy: %s: %s", keys[i].schema, bad);
+	}
+	if (bad == NULL && !render_yes(&p, "squid"))
+		fail(o, "update_proxy=yes, but fw-proxy's Squid is off "
+		    "(fw-proxy squid=no): turn it on, or fetch directly with "
+		    "update_proxy=no");
+	else if (bad == NULL)
+		snprintf(buf, len, "%s:%s", render_get(&svc, "lan_ip"),
+		    render_get(&p, "squid_port"));
+	fwconf_settings_close(&p);
+	fwconf_settings_close(&svc);
+}
+
+/* Why a proxy answered CONNECT with code, where the admin can see it. */
+static const char *
+connect_hint(long code)
+{
+	switch (code) {
+	case 403:
+		return " (fw-proxy's https_ports, or lan_ip outside fw-svc's "
+		    "lan_nets?)";
+	case 407:
+		return " (fw-proxy's auth=yes: the check has no password)";
+	default:
+		return "";
+	}
+}
+
+/*
+ * Fetch update_url as the settings say, through proxy ("ADDR:PORT") or,
+ * if it is "", directly; the outcome in o.
+ */
+static void
+fetch_index(const struct fwconf_settings *s, const char *proxy,
+    struct outcome *o)
 {
 	const char *url = render_get(s, "update_url");
 	const char *ca = render_get(s, "update_ca");
-	char errbuf[CURL_ERROR_SIZE], cafile[PATH_MAX], proxy[64], *p;
+	char errbuf[CURL_ERROR_SIZE], cafile[PATH_MAX], purl[80], *p;
 	struct fetch f = { NULL, 0 };
-	long code = 0, pcode = 0;
+	long code = 0, pcode = 0, secs = fetch_timeout();
 	CURLcode rc;
 	CURL *c;
 
@@ -1651,8 +1738,9 @@ fetch_index(const struct fwconf_settings *s, struct outcome *o)
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, FETCH_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, secs);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, secs < CONNECT_TIMEOUT ?
+	    secs : CONNECT_TIMEOUT);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE, (long)INDEX_MAX);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "fw-maint/" MPFW_VERSION);
@@ -1666,12 +1754,11 @@ fetch_index(const struct fwconf_settings *s, struct outcome *o)
 		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 	}
 	/* Direct means direct: no http_proxy of the environment either. */
-	if (render_yes(s, "update_proxy"))
-		snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%s",
-		    render_get(s, "update_proxy_port"));
+	if (*proxy != '\0')
+		snprintf(purl, sizeof(purl), "http://%s", proxy);
 	else
-		proxy[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_PROXY, proxy);
+		purl[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_PROXY, purl);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(c, CURLINFO_HTTP_CONNECTCODE, &pcode);
@@ -1679,12 +1766,17 @@ fetch_index(const struct fwconf_settings *s, struct outcome *o)
 		if ((unsigned char)*p < ' ')
 			*p = ' ';
 	if (pcode != 0 && pcode != 200)
-		fail(o, "%s: proxy 127.0.0.1:%s: HTTP %ld to CONNECT", url,
-		    render_get(s, "update_proxy_port"), pcode);
+		fail(o, "%s: proxy %s: HTTP %ld to CONNECT%s", url, proxy,
+		    pcode, connect_hint(pcode));
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		fail(o, "%s: timeout: %s (the limits: %ld s to connect, %ld s "
+		    "in all)%s%s", url, errbuf[0] ? errbuf :
+		    curl_easy_strerror(rc), secs < CONNECT_TIMEOUT ? secs :
+		    CONNECT_TIMEOUT, secs, *proxy ? ", through " : "", proxy);
 	else if (rc != CURLE_OK)
-		fail(o, "%s: %s: %s%s%s", url, curl_cause(rc), errbuf[0] ?
+		fail(o, "%s: %s: %s%s%s%s", url, curl_cause(rc), errbuf[0] ?
 		    errbuf : curl_easy_strerror(rc), *proxy ? " (through " :
-		    "", *proxy ? proxy + 7 : "");
+		    "", proxy, *proxy ? ")" : "");
 	else if (code != 200)
 		fail(o, "%s: HTTP status %ld", url, code);
 	else if (f.buf == NULL)
@@ -1703,7 +1795,7 @@ static void
 check_settings(const struct fwconf_settings *s, struct outcome *o)
 {
 	static const char *const keys[] = { "update_url", "update_ca",
-	    "update_proxy", "update_proxy_port", NULL };
+	    "update_proxy", NULL };
 	const struct fwconf_key *k;
 	const char *const *n;
 	const char *bad;
@@ -1728,6 +1820,7 @@ cmd_check(int argc, char *argv[])
 {
 	struct outcome o = { 0, LOG_INFO, "" };
 	struct fwconf_settings s;
+	char proxy[64] = "";
 	bool logit = false;
 	int ch;
 
@@ -1742,8 +1835,10 @@ cmd_check(int argc, char *argv[])
 	}
 	kv_open(&s);
 	check_settings(&s, &o);
+	if (o.status != 3 && render_yes(&s, "update_proxy"))
+		local_proxy(proxy, sizeof(proxy), &o);
 	if (o.status != 3)
-		fetch_index(&s, &o);
+		fetch_index(&s, proxy, &o);
 	fwconf_settings_close(&s);
 	fshut(stdout, "stdout");
 	if (logit) {

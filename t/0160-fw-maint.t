@@ -93,7 +93,7 @@ check 'a bad line put in by hand is named by keys (exit 1) and stops render' '
 	fails 1 fw-maint render maint-keys >/dev/null 2>err &&
 	has err "maint-keys:3: a DSA key" && cp saved "$keys"'
 
-fw-maint set update_proxy_port=3129
+fw-maint set update_time=04:15
 cp "$maint" "$tmp/maint.before"
 check 'open -t: a year, 8 days, 0s, a bare number, 1y: exit 1, nothing changed' '
 	for t in 365d 8d 8760h 1y 0s 10 "" 2x 1w1s; do

@@ -6,6 +6,7 @@
 # only moves; it ends with the window, by itself; a wrong pinned host key
 # never connects.
 . ./lib.sh
+[ "$(id -u)" = 0 ] || skip_all 'not root: sshd runs as root, from /run/sshd'
 plan 14
 
 run=$tmp/run

@@ -1,91 +1,36 @@
 #!/bin/sh -e
 # fw-maint check against a local HTTPS server the test starts (python3's
 # http.server wrapped in ssl, with a CA and a certificate made here with
-# openssl), directly and through a Squid the test starts: 0 when current,
-# 1 when newer (printing what), 3 naming why when it cannot be reached or
-# trusted.  And the daily cron entry, installed by fw-apply.
+# openssl), directly: 0 when current, 1 when newer (printing what), 3
+# naming why when it cannot be reached, trusted or answered in time.  And
+# the daily cron entry, installed by fw-apply.  Through fw-proxy's Squid:
+# t/0164.  Runs as any user; only the syslog check needs root.
 . ./lib.sh
-plan 22
+plan 20
 
-run=$tmp/run
-www=$tmp/www
-mkdir -p "$run" "$www/mpfw" "$FW_ROOT/etc/ssl"
-chmod 0755 "$tmp"
-https_port=$(free_port)
-squid_port=$(free_port)
+. "$top/t/update.sh"
+stall_port=$(free_port)
 closed_port=$(free_port)
-version=$(fw-maint --version | cut -d' ' -f2)
 
-# Two CAs; the server's certificate, for 127.0.0.1, is signed by the first.
-ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$tmp/$1.key" -out "$tmp/$1.pem" -days 2 -subj "/CN=$1" \
-	    2>/dev/null
-}
-ca mpfw-test-ca
-ca other-ca
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -keyout "$tmp/server.key" -out "$tmp/server.csr" -subj /CN=127.0.0.1 \
-    2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$tmp/san"
-openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/mpfw-test-ca.pem" \
-    -CAkey "$tmp/mpfw-test-ca.key" -CAcreateserial -out "$tmp/server.pem" \
-    -days 2 -extfile "$tmp/san" 2>/dev/null
-cp "$tmp/mpfw-test-ca.pem" "$FW_ROOT/etc/ssl/mpfw-ca.pem"
-cp "$tmp/other-ca.pem" "$FW_ROOT/etc/ssl/other-ca.pem"
-
-python3 - "$www" "$https_port" "$tmp/server.pem" "$tmp/server.key" \
-    >"$run/https.log" 2>&1 <<'X' &
-import http.server, os, ssl, sys
-os.chdir(sys.argv[1])
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[3], sys.argv[4])
-srv = http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])),
-    http.server.SimpleHTTPRequestHandler)
-srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-srv.serve_forever()
+# A server that takes the connection and then says nothing.
+python3 - "$stall_port" >"$run/stall.log" 2>&1 <<'X' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+held = []
+while True:
+    held.append(s.accept()[0])
 X
-https_pid=$!
-
-# A Squid of the test's own, in memory, logging every request.
-mkdir -p "$run/squid"
-chown proxy "$run/squid"
-cat >"$run/squid.conf" <<X
-http_port 127.0.0.1:$squid_port
-pid_filename $run/squid/squid.pid
-cache_log $run/squid/cache.log
-access_log stdio:$run/squid/access.log
-cache deny all
-acl local src 127.0.0.1/32
-acl CONNECT method CONNECT
-http_access allow local
-http_access deny all
-pinger_enable off
-dns_nameservers 127.0.0.1
-shutdown_lifetime 0 seconds
-coredump_dir $run/squid
-X
-squid -N -f "$run/squid.conf" >"$run/squid.out" 2>&1 &
-squid_pid=$!
+stall_pid=$!
 cleanup() {
-	kill "$https_pid" "$squid_pid" 2>/dev/null
-	wait "$https_pid" "$squid_pid" 2>/dev/null || :
+	stop_update_server
+	kill "$stall_pid" 2>/dev/null
+	wait "$stall_pid" 2>/dev/null || :
 }
-listening() { grep -q "$(printf ':%04X 00000000:0000 0A' "$1")" /proc/net/tcp; }
-wait_for 10 listening "$https_port"
-wait_for 20 listening "$squid_port"
+wait_for 10 tcp_listening "$stall_port"
 
-url=https://127.0.0.1:$https_port/mpfw/index
-sum=$(printf 'the release\n' | tee "$www/mpfw/mpfw_99.1.0.tar.gz" |
-    sha256sum | cut -d' ' -f1)
-index() {
-	{ echo "# the update index of mpfw"; echo "mpfw-index 1"
-	  echo "release $1"
-	  echo "file $sum 12 mpfw_$1.tar.gz"
-	  echo "file $sum 12 https://mirror.example.com/mpfw/mpfw_$1.deb"
-	  echo "note Fixes the Squid reload."
-	  echo "signature-of-a-later-format AAAA"; } >"$www/mpfw/index"
-}
 fw-maint set update_url="$url" update_ca=/etc/ssl/mpfw-ca.pem
 
 check 'the index names the installed release: exit 0, silent' '
@@ -165,32 +110,23 @@ check 'an empty update_url, or an http one put in by hand: exit 3' '
 	cp saved "$settings/maint"'
 
 index 99.1.0
-check 'update_proxy=yes: through the local Squid, which logs the request' '
-	fw-maint set update_proxy=yes update_proxy_port=$squid_port &&
-	fails 1 fw-maint check >out && has out "^update	99.1.0	" &&
-	wait_for 3 grep -q "CONNECT 127.0.0.1:$https_port " "$run/squid/access.log"'
-
-check 'update_proxy=no: direct, the Squid sees nothing more' '
-	n=$(grep -c CONNECT "$run/squid/access.log") &&
-	fw-maint set update_proxy=no && fails 1 fw-maint check >/dev/null &&
-	sleep 0.5 && test "$(grep -c CONNECT "$run/squid/access.log")" = "$n"'
-
 check 'direct means direct: an https_proxy of the environment is not used' '
 	https_proxy=http://127.0.0.1:$closed_port fails 1 fw-maint check >/dev/null'
 
-check 'the proxy down: exit 3, naming connect and the proxy' '
-	fw-maint set update_proxy=yes update_proxy_port=$closed_port &&
-	fails 3 fw-maint check 2>err && has err ": connect: " &&
-	has err "through 127.0.0.1:$closed_port" &&
-	fw-maint set update_proxy_port=$squid_port'
+check 'a server that never answers: exit 3 at FW_MAINT_TIMEOUT, naming the timeout' '
+	fw-maint set update_url=https://127.0.0.1:$stall_port/mpfw/index &&
+	t0=$(date +%s) && FW_MAINT_TIMEOUT=1 fails 3 fw-maint check >out 2>err &&
+	test $(( $(date +%s) - t0 )) -le 4 && ! test -s out &&
+	has err "^fw-maint: https://127.0.0.1:$stall_port/mpfw/index: timeout: " &&
+	has err "(the limits: 1 s to connect, 1 s in all)\$" &&
+	fw-maint set update_url="$url"'
 
-check 'a proxy that refuses the CONNECT: exit 3, naming its status' '
-	sed "s/^http_access allow local/http_access deny CONNECT\nhttp_access allow local/" \
-	    "$run/squid.conf" >"$run/squid.conf.new" &&
-	mv "$run/squid.conf.new" "$run/squid.conf" &&
-	squid -k reconfigure -f "$run/squid.conf" 2>/dev/null && sleep 1 &&
-	fails 3 fw-maint check 2>err && has err "proxy 127.0.0.1:$squid_port: HTTP 403 to CONNECT"'
-fw-maint set update_proxy=no
+check 'FW_MAINT_TIMEOUT out of range: a usage error, nothing fetched' '
+	for t in 0 601 1.5 x -1; do
+		FW_MAINT_TIMEOUT=$t fails 2 fw-maint check 2>err || exit 1
+	done && has err "FW_MAINT_TIMEOUT=-1: must be a number of seconds from 1 to 600" &&
+	FW_MAINT_TIMEOUT=600 fails 1 fw-maint check >/dev/null &&
+	FW_MAINT_TIMEOUT= fails 1 fw-maint check >/dev/null'
 
 # check -l says the outcome in syslog: a /dev/log of the test's own, in a
 # private mount namespace, as t/0010 does.
