@@ -2,7 +2,7 @@
 # The unit catalogue: the shipped one rendered and checked for real, and
 # units.d: several files, %d, secrets, placeholders, mistakes, timeouts.
 . ./lib.sh
-plan 15
+plan 17
 
 units=$settings/units.d
 mkdir -p "$units" "$FW_ROOT/etc/ssh"
@@ -146,6 +146,44 @@ check 'units.d adds a unit at the end and replaces one in place' '
 	fw-apply -v >out && ! test -s out &&
 	fw-svc set hostname=mx && fw-apply -v >out &&
 	test "$(cat out)" = "multi	reload"'
+
+# Who runs a command: fw-apply itself for plain words, sh for the rest.
+printf '#!/bin/sh\nps -o comm= -p $PPID >"%s/parent.$1"\n' "$tmp" >"$tmp/parent"
+chmod +x "$tmp/parent"
+cat >"$units/zz-plain.conf" <<X
+unit plain {
+	render = 'echo plain'
+	target = '/etc/plain'
+	check = '$tmp/parent plain %f'
+	reload = 'true'
+	soft = reload
+}
+unit shell {
+	render = 'echo shell'
+	target = '/etc/shell'
+	check = '$tmp/parent shell %f || exit 1'
+	reload = 'true'
+	soft = reload
+}
+X
+check 'a command of plain words runs without a shell, one with shell syntax with sh' '
+	fw-apply && test "$(cat "$tmp/parent.plain")" = fw-apply &&
+	test "$(cat "$tmp/parent.shell")" = sh'
+rm "$units/zz-plain.conf"
+
+# The cache of the inputs' hashes (fw-apply(1) FILES) trusts a file only
+# while it is the very one it hashed: an edit in place that keeps the
+# size and the modification time is still seen.  A file changed in the
+# last two seconds is never cached: the wait makes sure this one is.
+check 'an edit in place with the size and mtime kept is still pending' '
+	fw-svc set hostname=abc && sleep 2.2 && fw-apply && fw-apply status &&
+	cp -p "$settings/services" ref &&
+	sed "s/^hostname=abc\$/hostname=xyz/" "$settings/services" >edited &&
+	! cmp -s edited ref && cat edited 1<>"$settings/services" &&
+	touch -r ref "$settings/services" &&
+	test "$(stat -c %s.%Y "$settings/services")" = "$(stat -c %s.%Y ref)" &&
+	fails 1 fw-apply status >out && has out "^pending	multi	" &&
+	fw-apply && fw-svc get hostname | grep -qx xyz'
 
 check 'nothing applied: rollback and revert say so, exit 1' '
 	mkdir -p "$tmp/empty" && fails 1 fw-apply -R "$tmp/empty" rollback 2>err &&
