@@ -4,7 +4,7 @@
 # echoes the request headers it gets.
 . ./lib.sh
 . "$top/t/proxy.sh"
-plan 26
+plan 27
 
 p1=$(free_port) p3=$(free_port) pt=$(free_port)
 o1=$(free_port) o2=$(free_port)
@@ -43,6 +43,26 @@ check 'fw-proxy probe: exit 0, the status and the proxy headers, one a line' '
 
 check 'the access log has the request' '
 	has "$log1" "TCP_MISS/200 .* GET http://127.0.0.1:$o1/"'
+
+# max_object_kb, the largest object kept on disk: one above it is never
+# kept, one below it is.  The memory cache takes neither (16 KB), and the
+# files are two days old, so Squid holds them fresh without asking.
+mkdir -p "$tmp/www"
+head -c 20000 /dev/zero | tr "\0" s >"$tmp/www/small"
+head -c 200000 /dev/zero | tr "\0" b >"$tmp/www/big"
+touch -d "2 days ago" "$tmp/www/small" "$tmp/www/big"
+ow=$(free_port)
+start_www 127.0.0.1 "$ow" "$tmp/www"
+check 'max_object_kb: an object above it is fetched again, one below it is a hit' '
+	fw-proxy set max_object_kb=64 max_object_mem_kb=16 && fw-apply &&
+	grep -qx "maximum_object_size 64 KB" "$FW_ROOT/etc/squid/squid.conf" &&
+	for f in small big small big; do
+		get $p1 http://127.0.0.1:$ow/$f >/dev/null || exit 1
+	done &&
+	wait_for 5 grep -q "TCP_[A-Z_]*HIT/200 .* GET http://127.0.0.1:$ow/small " "$log1" &&
+	test "$(grep -c "TCP_[A-Z_]*MISS/200 .* GET http://127.0.0.1:$ow/big " "$log1")" = 2 &&
+	! grep -q "HIT/200 .* GET http://127.0.0.1:$ow/big " "$log1" &&
+	fw-proxy set max_object_mem_kb=256 && fw-apply'
 
 pid=$(squid_pid squid)
 check 'the header filter: only the allowed headers reach the origin' '
