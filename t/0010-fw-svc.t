@@ -2,7 +2,7 @@
 # fw-svc: the verbs, the rules, the file format's promises, secrets,
 # locking.  A full disk and the audit trail need root: t/0057.
 . ./lib.sh
-plan 52
+plan 54
 
 svc=$settings/services
 
@@ -198,6 +198,21 @@ check 'an empty password or a control character is refused' '
 	printf "\n" | fails 1 fw-svc passwd mysql_root_password &&
 	printf "a\033b\n" | fails 1 fw-svc passwd mysql_root_password &&
 	fails 1 fw-svc passwd ssh </dev/null &&
+	same secret.was "$settings/secrets/services"'
+
+# At a terminal, as an admin types it (t/ptyrun): asked twice, echo off.
+check 'passwd at a terminal asks twice, naming the key, and echoes nothing' '
+	"$top/t/ptyrun" "Tty-pass 1" "Tty-pass 1" -- fw-svc passwd mysql_root_password >out &&
+	has out "^New mysql_root_password: " && has out "^Retype mysql_root_password: " &&
+	! grep -q Tty-pass out && ! same secret.was "$settings/secrets/services" &&
+	cp "$settings/secrets/services" secret.was'
+
+check 'at a terminal an empty first answer or two that differ change nothing' '
+	"$top/t/ptyrun" "" -- fw-svc passwd mysql_root_password >out; test $? = 1 &&
+	has out "mysql_root_password: empty password refused; fw-svc reset mysql_root_password removes it" &&
+	! grep -q "^Retype" out &&
+	"$top/t/ptyrun" one two -- fw-svc passwd mysql_root_password >out; test $? = 1 &&
+	has out "the passwords differ; nothing changed" &&
 	same secret.was "$settings/secrets/services"'
 
 check 'reset removes a secret' '
