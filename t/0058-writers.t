@@ -145,7 +145,7 @@ matches() {
 	return 1
 }
 
-plan 14
+plan 16
 
 i=1
 while [ $i -le $nwriters ]; do prep $i; i=$((i + 1)); done
@@ -313,3 +313,14 @@ check 'a rollback that failed is shown by fw-apply status, which exits 1' '
 	has err "could not be rolled back: see fw-apply status" &&
 	fails 1 fw-apply status >out &&
 	has out "^unconfirmed	$g	.*	rollback failed\$"'
+
+check 'fw-apply rollback then takes the unconfirmed apply back, and the line goes' '
+	fw-apply rollback -f 2>/dev/null && fw-apply status >out; ! grep -q "^unconfirmed	" out &&
+	! fw-dns list expired99 >/dev/null'
+
+check 'a rolledback line stays until the next apply, which clears it' '
+	expired 100 && fw-svc get ntp >/dev/null 2>&1 &&
+	fails 1 fw-apply status >out && has out "^rolledback	$g	" &&
+	fw-apply && fails 1 fw-apply status >out && has out "^rolledback	" &&
+	fw-dns add cleared 10.0.0.11 && fw-apply && fw-apply status >out &&
+	! grep -q "^rolledback	" out'
