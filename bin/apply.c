@@ -968,7 +968,8 @@ diff_job(const struct job *j)
 
 /* ---- acting ---- */
 
-static const char *
+/* The unit's command for act, or NULL when it has none. */
+const char *
 action_command(const struct fwconf_unit *u, enum action act)
 {
 	switch (act) {

@@ -74,6 +74,7 @@ int	 run_apply(struct apply *);
 int	 recover(bool quiet);
 /* How much a failed action says: all, one line, nothing. */
 enum say { SAY_ALL, SAY_LINE, SAY_NOTHING };
+const char *action_command(const struct fwconf_unit *, enum action);
 int	 run_action(const struct fwconf_unit *, enum action, enum say);
 void	 installed_path(char *buf, size_t size, const char *target);
 void	 show_output(const char *);

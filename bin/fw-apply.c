@@ -508,6 +508,46 @@ cmd_boot(int argc, char *argv[])
 }
 
 /*
+ * Late in the boot, once the system's services have started: the daemons
+ * that run made those of the current generation.  The system starts what
+ * its packages enable, whatever the settings say, and nothing starts a
+ * daemon that mpfw runs itself (a second Squid, the tunnel): each unit
+ * that is on is started (a start takes a running daemon as it is), each
+ * that is off stopped.  A unit never applied is left alone; one that
+ * fails does not keep the others from their turn.  0, or 3.
+ */
+static int
+cmd_start(int argc, char *argv[])
+{
+	const struct fwconf_unit *u;
+	enum action act;
+	int lock, r, failed = 0;
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	lock = lock_through_countdown();
+	if ((r = settle()) != 0)
+		return r;
+	apply_load(&a);
+	for (i = 0; i < a.units.n; i++) {
+		u = &a.units.v[i];
+		if (stored_stamp(&a.cur, u->name) == NULL)
+			continue;
+		act = stamp_enabled(&a.cur, u, false) ? ACT_START : ACT_STOP;
+		if (action_command(u, act) == NULL)
+			continue;
+		if (a.verbose)
+			printf("%s\t%s\n", u->name, action_names[act]);
+		if (run_action(u, act, SAY_ALL) != 0)
+			failed = 1;
+	}
+	fwconf_unlock(lock);
+	report_flush();
+	return failed ? FWCONF_SYSTEM : 0;
+}
+
+/*
  * The -c watcher: it holds no lock while it waits; when the time is up it
  * takes the lock, checks that its apply is still the unconfirmed one, and
  * rolls it back.  It answers to syslog.
@@ -912,6 +952,7 @@ static const struct verb verbs[] = {
 	{ "export", cmd_export, "[-s]", 0, -1, VERB_OPTIONS },
 	{ "import", cmd_import, "[-f] [file | -]", 0, -1, VERB_OPTIONS },
 	{ "boot", cmd_boot, "", 0, 0, 0 },
+	{ "start", cmd_start, "", 0, 0, 0 },
 	{ "watch", cmd_watch, "gen", 1, 1, VERB_HIDDEN },
 	{ "expire", cmd_expire, "", 0, 0, VERB_HIDDEN },
 	{ NULL, NULL, NULL, 0, 0, 0 }

@@ -23,7 +23,8 @@ for p in dpkg-buildpackage dh lintian man; do
 	command -v $p >/dev/null ||
 	    { echo "1..0 # SKIP $p not installed (contrib/install-deps)"; exit 0; }
 done
-if [ -e /etc/init.d/mpfw-boot ] || dpkg -s mpfw >/dev/null 2>&1; then
+if [ -e /etc/init.d/mpfw-boot ] || [ -e /etc/init.d/mpfw-start ] ||
+    dpkg -s mpfw >/dev/null 2>&1; then
 	# dpkg -s / the init script: debhelper's remove and reinstall
 	# snippets chmod the machine's /etc/init.d/mpfw-boot, outside --root.
 	echo "1..0 # SKIP mpfw is installed on this machine (/etc/init.d/mpfw-boot or dpkg -s mpfw): the package's maintainer scripts would chmod the machine's /etc/init.d/mpfw-boot; run this test where mpfw is not installed"
@@ -164,25 +165,31 @@ check 'every tool, man page, completion and file of share/mpfw is in it, with it
 		    { echo "$f: mode differs"; exit 1; }
 	done &&
 	grep -qx /lib/systemd/system/mpfw-boot.service files &&
-	grep -qx /etc/init.d/mpfw-boot files'
+	grep -qx /etc/init.d/mpfw-boot files &&
+	grep -qx /lib/systemd/system/mpfw-start.service files &&
+	grep -qx /etc/init.d/mpfw-start files'
 
-check 'conffiles: the init script alone; nothing shipped under /etc/mpfw' '
-	echo /etc/init.d/mpfw-boot >want && same want conffiles &&
+check 'conffiles: the init scripts alone; nothing shipped under /etc/mpfw' '
+	printf "/etc/init.d/mpfw-boot\n/etc/init.d/mpfw-start\n" >want &&
+	sort conffiles >conffiles.sorted && same want conffiles.sorted &&
 	! grep -q "^/etc/mpfw" files && ! grep -q "^/var" files'
 
 log_before=$(wc -c </var/log/dpkg.log 2>/dev/null || echo 0)
 ls -d /etc/rc*.d/* /etc/systemd/system/*/* 2>/dev/null | sort >host.before || :
 
-check 'dpkg installs it into an empty root; the boot hook is enabled there' '
+check 'dpkg installs it into an empty root; the boot hooks are enabled there' '
 	inroot -i "$deb" >out 2>&1 || { cat out; exit 1; }
 	dpkg-query --admindir="$root/var/lib/dpkg" -W -f="\${Status}" mpfw |
 	    grep -qx "install ok installed" &&
 	while read -r f; do test -e "$root$f" || { echo "$f"; exit 1; }; done <files &&
-	test -L "$root/etc/systemd/system/sysinit.target.wants/mpfw-boot.service"'
+	test -L "$root/etc/systemd/system/sysinit.target.wants/mpfw-boot.service" &&
+	test -L "$root/etc/systemd/system/multi-user.target.wants/mpfw-start.service"'
 
 check 'the machine itself was not touched: its dpkg, log, rc links, systemd' '
 	! dpkg -s mpfw >/dev/null 2>&1 && test ! -e /etc/init.d/mpfw-boot &&
 	test ! -e /lib/systemd/system/mpfw-boot.service &&
+	test ! -e /etc/init.d/mpfw-start &&
+	test ! -e /lib/systemd/system/mpfw-start.service &&
 	test "$(wc -c </var/log/dpkg.log 2>/dev/null || echo 0)" = "$log_before" &&
 	{ ls -d /etc/rc*.d/* /etc/systemd/system/*/* 2>/dev/null | sort >host.after || :; } &&
 	same host.before host.after'
