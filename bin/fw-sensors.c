@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sensors/error.h>
@@ -799,6 +800,7 @@ struct reading {
 	const char *name;	/* the feature's own name: temp1 */
 	const struct kind *kind;
 	bool	 disk;		/* a drivetemp chip: a hard disk */
+	char	 dev[32];	/* its disk, block/NAME (sda), or "" */
 	bool	 selected;
 	int	 err;		/* 0, or a libsensors error (< 0) */
 	double	 value, lim[NLIMITS];
@@ -890,6 +892,8 @@ read_feature(struct readings *rs, const sensors_chip_name *cp,
 	r->name = f->name;
 	r->kind = k;
 	r->disk = strcmp(cp->prefix, "drivetemp") == 0;
+	if (r->disk)
+		strlcpy(r->dev, disk, sizeof(r->dev));
 	if ((label = sensors_get_label(cp, f)) == NULL)
 		label = xstrdup(f->name);
 	if (r->disk && *disk != '\0' && strcmp(label, f->name) == 0) {
@@ -970,6 +974,7 @@ select_by(struct readings *rs, const char *op, bool features)
 /* fw-svc's settings of the disks. */
 struct disks {
 	bool	 show;		/* disk_temp */
+	bool	 smart;		/* disk_smart */
 	double	 warn, crit;	/* disk_temp_warn, disk_temp_crit */
 };
 
@@ -978,17 +983,17 @@ read_disks(struct disks *dk, struct fwconf_err *e)
 {
 	const struct fwconf_schema *schema = fwconf_schema_builtin("services");
 	static const char *const keys[] = { "disk_temp", "disk_temp_warn",
-	    "disk_temp_crit" };
+	    "disk_temp_crit", "disk_smart" };
 	struct fwconf_settings svc;
 	const struct fwconf_key *k;
-	const char *v[3], *bad;
+	const char *v[4], *bad;
 	size_t i;
 
 	if (schema == NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM, "services: no such schema");
 	if (fwconf_settings_open(&svc, schema, e) == -1)
 		return -1;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if ((k = fwconf_key_find(schema, keys[i])) == NULL) {
 			fwconf_settings_close(&svc);
 			return fwconf_fail(e, FWCONF_SYSTEM, "services: no key %s",
@@ -1004,6 +1009,7 @@ read_disks(struct disks *dk, struct fwconf_err *e)
 	dk->show = strcmp(v[0], "yes") == 0;
 	dk->warn = strtod(v[1], NULL);
 	dk->crit = strtod(v[2], NULL);
+	dk->smart = strcmp(v[3], "yes") == 0;
 	fwconf_settings_close(&svc);
 	return 0;
 }
@@ -1036,6 +1042,173 @@ num(char *buf, size_t size, double v)
 	if (strcmp(buf, "-0") == 0)
 		strlcpy(buf, "0", size);
 	return buf;
+}
+
+/* ---- the SMART verdict of the disks, as smart-report keeps it ---- */
+
+/*
+ * smartd hands each problem it finds to smart-report (fw-svc render
+ * smartd), which keeps the last one of each disk in this directory: a
+ * file named after the device (sda), "FAILTYPE<TAB>message" on one line.
+ * smartd repeats a lasting problem every day (-M daily), so one reported
+ * in the last 25 hours holds; an older one is over.  The agent's
+ * check_smart (share/mpfw/check-smart) reads them the same way.
+ */
+#define SMART_DIR	"/var/lib/smartmontools/mpfw"
+#define SMART_FRESH	(25 * 60 * 60)
+/* More than smartd's message ever is; the rest of a file is not read. */
+#define SMART_LINE_MAX	1024
+
+struct verdict {
+	char	*disk;
+	char	*type;		/* smartd's failure type; NULL: ok */
+	char	*msg;
+	bool	 bad;		/* the report could not be read */
+};
+
+struct verdicts {
+	struct verdict *v;
+	size_t	 n, cap;
+};
+
+static struct verdict *
+verdict_of(struct verdicts *vs, const char *disk, bool add)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (strcmp(vs->v[i].disk, disk) == 0)
+			return &vs->v[i];
+	if (!add)
+		return NULL;
+	vs->v = xgrow(vs->v, vs->n, &vs->cap, sizeof(*vs->v));
+	memset(&vs->v[vs->n], 0, sizeof(*vs->v));
+	vs->v[vs->n].disk = xstrdup(disk);
+	clean(vs->v[vs->n].disk);
+	return &vs->v[vs->n++];
+}
+
+/* A report's line into v: the failure type, a tab, smartd's message. */
+static int
+read_report(int dfd, const char *name, struct verdict *v)
+{
+	char buf[SMART_LINE_MAX], *tab;
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) == -1 && errno == EINTR)
+		;
+	close(fd);
+	if (n == -1)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if ((tab = strchr(buf, '\t')) != NULL)
+		*tab++ = '\0';
+	/* A report says a problem: never "ok", even when it names none. */
+	v->type = xstrdup(*buf == '\0' || strcmp(buf, "ok") == 0 ? "failed" :
+	    buf);
+	v->msg = xstrdup(tab != NULL ? tab : "");
+	clean(v->type);
+	clean(v->msg);
+	return 0;
+}
+
+/*
+ * The problems reported in the last 25 hours, as check-smart finds
+ * them: the regular files of the directory, but those starting with a
+ * dot (smart-report's file before it is complete).  With only, the
+ * disks already in vs alone.  0, or -1 when one is unreadable (said).
+ */
+static int
+read_reports(struct verdicts *vs, bool only)
+{
+	char path[4096];
+	struct verdict *v;
+	struct dirent *d;
+	struct stat st;
+	time_t now = time(NULL);
+	DIR *dir;
+	int status = 0;
+
+	if (fwconf_path(path, sizeof(path), SMART_DIR) == -1) {
+		warn("%s", SMART_DIR);
+		return -1;
+	}
+	if ((dir = opendir(path)) == NULL) {
+		if (errno == ENOENT)
+			return 0;	/* no problem reported, ever */
+		warn("%s", path);
+		for (v = vs->v; v < vs->v + vs->n; v++)
+			v->bad = true;
+		return -1;
+	}
+	while ((errno = 0, d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.' ||
+		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISREG(st.st_mode) || now - st.st_mtime >= SMART_FRESH)
+			continue;
+		if ((v = verdict_of(vs, d->d_name, !only)) == NULL)
+			continue;
+		if (read_report(dirfd(dir), d->d_name, v) == -1) {
+			warn("%s/%s", path, d->d_name);
+			v->bad = true;
+			status = -1;
+		}
+	}
+	if (errno != 0) {
+		warn("%s", path);
+		for (v = vs->v; v < vs->v + vs->n; v++)
+			v->bad = true;
+		status = -1;
+	}
+	closedir(dir);
+	return status;
+}
+
+static int
+verdict_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct verdict *)a)->disk,
+	    ((const struct verdict *)b)->disk);
+}
+
+/*
+ * show's SMART lines: one for each disk of a drivetemp chip (with chip
+ * operands, of a chip they name) and, without operands, for each other
+ * disk smartd reported a problem of; "ok" where none is reported.
+ * -1 when a report could not be read: that disk has no line.
+ */
+static int
+show_smart(const struct readings *rs, bool named)
+{
+	struct verdicts vs;
+	struct verdict *v;
+	size_t i;
+	int status;
+
+	memset(&vs, 0, sizeof(vs));
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].disk && rs->v[i].dev[0] != '\0' &&
+		    (!named || rs->v[i].selected))
+			verdict_of(&vs, rs->v[i].dev, true);
+	status = read_reports(&vs, named);
+	if (vs.n > 0)
+		qsort(vs.v, vs.n, sizeof(*vs.v), verdict_cmp);
+	for (v = vs.v; v < vs.v + vs.n; v++) {
+		if (!v->bad)
+			printf("smart\t%s\t%s\t\t%s\n", v->disk,
+			    v->type != NULL ? v->type : "ok",
+			    v->msg != NULL ? v->msg : "");
+		free(v->disk);
+		free(v->type);
+		free(v->msg);
+	}
+	free(vs.v);
+	return status;
 }
 
 static int
@@ -1080,6 +1253,8 @@ cmd_show(int argc, char *argv[])
 		printf("%s\t%s\t%s\t%s\t%s\n", r->chip, r->feature, value,
 		    r->kind->unit, limits);
 	}
+	if (dk.smart && show_smart(&rs, argc > 1) == -1)
+		status = FWCONF_REFUSED;
 	free_readings(&rs);
 	sensors_cleanup();
 	fshut(stdout, "stdout");

@@ -2,7 +2,8 @@
 # fw-sensors show and check on fake hardware: sensor chips and a
 # drivetemp disk in a tmpfs over /sys/class, in a private mount namespace
 # (DAEMONS.md), read by libsensors as real ones are, and by lm-sensors'
-# own `sensors` for comparison.
+# own `sensors` for comparison; and show's SMART verdict of the disks, as
+# smartd's problems are kept by the real smart-report.
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP not root: the fake chips need a mount namespace"
 	exit 0
@@ -13,10 +14,14 @@ if [ -z "${MPFW_T_NS-}" ]; then
 	MPFW_T_NS=1 exec unshare -m --propagation private /bin/sh -e "$0" "$@"
 fi
 . ./lib.sh
-plan 19
+plan 27
 
 hw=/sys/class/hwmon
-cleanup() { umount /sys/class 2>/dev/null || :; }
+smart=$FW_ROOT/var/lib/smartmontools/mpfw
+cleanup() {
+	umount /sys/class 2>/dev/null || :
+	umount /usr/share/smartmontools 2>/dev/null || :
+}
 
 # attrs DIR NAME=VALUE...: sysfs attribute files, one value each.
 attrs() {
@@ -84,13 +89,14 @@ check 'show prints every reading: chip, feature, value, unit, limits' '
 	    fakecpu-virtual-0 power1 15.00 W "" \
 	    fakesio-isa-0290 SYSTIN 30.0 °C "" \
 	    fakesio-isa-0290 fan2 900 RPM min=0 \
-	    fakesio-isa-0290 in1 3.31 V "min=3 max=3.6" | sort >want &&
+	    fakesio-isa-0290 in1 3.31 V "min=3 max=3.6" \
+	    smart sda ok "" "" | sort >want &&
 	sort out >got && same want got'
 
-check 'show lists the chips in the order lm-sensors reads them' '
-	sensors >s.out && grep -E "^[a-z]+-[a-z]+-" s.out >want &&
+check 'show lists the chips in the order lm-sensors reads them, then SMART' '
+	sensors >s.out && grep -E "^[a-z]+-[a-z]+-" s.out >want && echo smart >>want &&
 	fw-sensors show | cut -f1 | uniq >got && same want got &&
-	test "$(wc -l <got)" -eq 3'
+	test "$(wc -l <got)" -eq 4'
 
 check 'the values are those lm-sensors reads' '
 	sensors -u fakecpu-virtual-0 >s.out &&
@@ -102,7 +108,7 @@ check 'the values are those lm-sensors reads' '
 check 'show takes chip names with wildcards, as sensors does' '
 	fw-sensors show "fakesio-*" >out && test "$(cut -f1 out | sort -u)" = fakesio-isa-0290 &&
 	fw-sensors show fakecpu-virtual-0 drivetemp-scsi-0-0 | cut -f1 | sort -u >got &&
-	printf "drivetemp-scsi-0-0\nfakecpu-virtual-0\n" >want && same want got'
+	printf "drivetemp-scsi-0-0\nfakecpu-virtual-0\nsmart\n" >want && same want got'
 
 check 'a chip that is not there is reported, exit 1; the others are shown' '
 	fails 1 fw-sensors show "nosuch-*" fakesio-isa-0290 >out 2>err &&
@@ -110,9 +116,71 @@ check 'a chip that is not there is reported, exit 1; the others are shown' '
 
 check 'fw-svc disk_temp=no leaves the disks out of show, unless named' '
 	fw-svc set disk_temp=no && fw-sensors show >out &&
-	! grep -q drivetemp out && test "$(wc -l <out)" -eq 10 &&
+	! grep -q drivetemp out && test "$(wc -l <out)" -eq 11 &&
 	fw-sensors show "drivetemp-*" >out && has out "^drivetemp-scsi-0-0	sda	38.0" &&
 	fw-svc reset disk_temp'
+
+# smart-report as smartd runs it, for DEVICE FAILTYPE MESSAGE.  Debian's
+# smartd-runner, which it hands over to and which mails, is hidden.
+if [ -d /usr/share/smartmontools ]; then
+	mount -t tmpfs -o mode=755 nosmartd /usr/share/smartmontools
+fi
+smartd_reports() {
+	SMARTD_DEVICE=$1 SMARTD_FAILTYPE=$2 SMARTD_MESSAGE=$3 \
+	    "$FW_DATADIR/smart-report"
+}
+line() { printf "%s\t%s\t%s\t%s\t%s\n" "$@"; }
+
+check 'a disk smartd reported no problem of shows SMART ok, last' '
+	fw-sensors show >out && line smart sda ok "" "" >want &&
+	tail -n 1 out >got && same want got &&
+	mkdir -p $smart && fw-sensors show >out && tail -n 1 out >got && same want got'
+
+check 'disk_temp=no hides the temperature, not the SMART verdict' '
+	fw-svc set disk_temp=no && fw-sensors show >out && fw-svc reset disk_temp &&
+	! grep -q "^drivetemp" out && has out "^smart	sda	ok		\$"'
+
+check 'the problem smart-report kept shows: failure type, smartd'\''s message' '
+	smartd_reports /dev/sda FailedHealthCheck \
+	    "Device: /dev/sda [SAT], FAILED SMART self-check. BACK UP DATA NOW!" &&
+	test -f $smart/sda && fw-sensors show >out &&
+	line smart sda FailedHealthCheck "" \
+	    "Device: /dev/sda [SAT], FAILED SMART self-check. BACK UP DATA NOW!" >want &&
+	grep "^smart" out >got && same want got && test "$(wc -l <out)" -eq 12'
+
+check 'as the agent'\''s user reads it: no root needed' '
+	chmod 755 "$tmp" && su -s /bin/sh nobody -c \
+	    "FW_ROOT=$FW_ROOT $top/bin/fw-sensors show" >out &&
+	has out "^smart	sda	FailedHealthCheck		Device: /dev/sda"'
+
+check 'a disk without a temperature is shown while a problem is; 25 h later, over' '
+	smartd_reports /dev/nvme0 Temperature "Device: /dev/nvme0, Temperature 71 Celsius reached limit of 70 Celsius" &&
+	touch -d "25 hours ago" $smart/sda && echo "x	y" >$smart/.sdb &&
+	fw-sensors show >out && grep "^smart" out >got &&
+	{ line smart nvme0 Temperature "" \
+	    "Device: /dev/nvme0, Temperature 71 Celsius reached limit of 70 Celsius" &&
+	  line smart sda ok "" ""; } >want && same want got &&
+	fails 2 "$FW_DATADIR/check-smart" $smart >cs && has cs "^SMART CRITICAL - nvme0: " &&
+	! grep -q "sda" cs &&
+	touch -d "24 hours ago" $smart/sda && fw-sensors show >out &&
+	has out "^smart	sda	FailedHealthCheck	" && has out "^smart	nvme0	"'
+
+check 'with chip operands, only the SMART lines of the disks they name' '
+	fw-sensors show "drivetemp-*" >out && cut -f1,2,3 out >got &&
+	printf "drivetemp-scsi-0-0\tsda\t38.0\nsmart\tsda\tFailedHealthCheck\n" >want &&
+	same want got && fw-sensors show fakesio-isa-0290 >out &&
+	! grep -q "^smart" out && test "$(wc -l <out)" -eq 3'
+
+check 'fw-svc disk_smart=no: no SMART line at all; back on, they are back' '
+	fw-svc set disk_smart=no && fw-sensors show >out &&
+	fw-sensors show "drivetemp-*" >>out && ! grep -q "^smart" out &&
+	test "$(wc -l <out)" -eq 12 &&
+	fw-svc reset disk_smart && fw-sensors show >out && has out "^smart	sda	"'
+
+check 'a SMART directory that cannot be read is said, exit 1; the rest is shown' '
+	rm -r $smart && echo no >$smart && fails 1 fw-sensors show >out 2>err &&
+	has err "fw-sensors: .*/var/lib/smartmontools/mpfw: Not a directory" &&
+	! grep -q "^smart" out && test "$(wc -l <out)" -eq 11 && rm $smart'
 
 check 'check: the disk below disk_temp_warn is OK, exit 0, one line' '
 	echo 45000 >$disk && fw-sensors check >out && perfdata_ok out &&
