@@ -14,7 +14,7 @@ fw-proxy set cache_mem_mb=64
 cp "$proxy" "$tmp/orig"
 ns=mpfwt$$n
 cleanup() { ip netns del $ns 2>/dev/null || :; }
-ip netns add $ns
+! root || ip netns add $ns
 
 values() {
 	printf 'a\nhttp_access allow all\0'
@@ -60,7 +60,7 @@ render_all() {
 	done &&
 	fw-proxy pac >pac.js && node --check pac.js &&
 	fw-proxy render wpad >wpad.conf && lighttpd -tt -f wpad.conf &&
-	fw-proxy render proxy-redirect >r.nft && ip netns exec $ns nft -c -f r.nft &&
+	fw-proxy render proxy-redirect >r.nft && nft_c $ns r.nft &&
 	mkdir -p e2 && fw-proxy render e2guardian >e2/e2guardian.conf &&
 	fw-proxy render e2guardianf1 >e2/e2guardianf1.conf &&
 	"$FW_DATADIR/check-e2guardian" e2/e2guardian.conf &&

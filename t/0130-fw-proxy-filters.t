@@ -13,7 +13,7 @@ cp "$proxy" "$tmp/orig"
 unchanged() { same "$tmp/orig" "$proxy"; }
 ns=mpfwt$$n
 cleanup() { ip netns del $ns 2>/dev/null || :; }
-ip netns add $ns
+! root || ip netns add $ns
 
 check 'keys lists the new keys with the manual labels' '
 	fw-proxy keys >out &&
@@ -118,16 +118,18 @@ check 'ftp-proxy: its file starts an ftp-proxy that greets (check-ftp-proxy)' '
 
 check 'proxy-redirect: the FTP redirect and filter, nft -c takes it' '
 	fw-proxy set transparent=squid && fw-proxy render proxy-redirect >r.nft &&
-	ip netns exec $ns nft -c -f r.nft &&
+	nft_c $ns r.nft &&
 	has r.nft "tcp dport 80 .* dnat ip to 127.0.0.1:3129" &&
 	has r.nft "tcp dport 21 .* dnat ip to 127.0.0.1:2121" &&
 	has r.nft "ip daddr 127.0.0.1 tcp dport 2121 ip saddr != { 127.0.0.1/32, 10.0.0.0/8 } drop"'
 
 # The shipped units, each checked by its daemon for real.
 only_units c-icap squid e2guardian privoxy dante ftp-proxy proxy-redirect
+nft="unshare -rn nft"
+! root || nft="ip netns exec $ns nft"
 cat >"$settings/units.d/test-nft.conf" <<X
 unit proxy-redirect {
-	check = 'ip netns exec $ns nft -c -f %f'
+	check = '$nft -c -f %f'
 }
 X
 fw-proxy set cache_disk_mb=0 cache_mem_mb=8 max_object_mem_kb=256
