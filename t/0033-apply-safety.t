@@ -4,7 +4,7 @@
 # its watcher; crashes and exit statuses; secrets; the port rule; small
 # things users trip on.
 . ./lib.sh
-plan 28
+plan 29
 
 only_units
 cat >"$settings/units.d/test.conf" <<X
@@ -177,7 +177,14 @@ check 'passwd refuses a NUL, a CR and a second line, storing nothing' '
 	printf "a\nb\n" | fails 1 fw-svc passwd mysql_root_password 2>err &&
 	has err "more than one line" && test ! -e "$settings/secrets/services"'
 
-check 'a secrets file and directory of another user are made root'"'"'s, 0600/0700' '
+check 'a secrets file and directory open to all are made 0600/0700' '
+	mkdir -p "$settings/secrets" && echo "x=1" >"$settings/secrets/services" &&
+	chmod 755 "$settings/secrets" && chmod 644 "$settings/secrets/services" &&
+	printf "hunter2\n" | fw-svc passwd mysql_root_password &&
+	test "$(stat -c %a "$settings/secrets")" = 700 &&
+	test "$(stat -c %a "$settings/secrets/services")" = 600'
+
+check_root 'only root can chown a file to root' 'a secrets file and directory of another user are made root'"'"'s, 0600/0700' '
 	mkdir -p "$settings/secrets" && echo "x=1" >"$settings/secrets/services" &&
 	chown -R 65534:65534 "$settings/secrets" && chmod 755 "$settings/secrets" &&
 	chmod 644 "$settings/secrets/services" &&

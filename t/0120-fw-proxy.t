@@ -93,14 +93,14 @@ check 'the transparent intercept port goes to the proxy named, only' '
 
 ns=mpfwt$$n
 cleanup() { ip netns del $ns 2>/dev/null || :; }
-ip netns add $ns
+! root || ip netns add $ns
 check 'proxy-redirect: nft -c takes it, on and off (in a namespace of its own)' '
 	fw-proxy render proxy-redirect >on.nft &&
-	ip netns exec $ns nft -c -f on.nft &&
+	nft_c $ns on.nft &&
 	has on.nft "^table inet mpfw_proxy\$" &&
 	has on.nft "^delete table inet mpfw_proxy\$" &&
 	fw-proxy set transparent=off && fw-proxy render proxy-redirect >off.nft &&
-	ip netns exec $ns nft -c -f off.nft && ! grep -q dnat off.nft &&
+	nft_c $ns off.nft && ! grep -q dnat off.nft &&
 	! grep -v "^#" on.nft | grep -v mpfw_proxy | grep -q "^table"'
 
 check 'wpad: lighttpd -tt takes its file' '

@@ -3,6 +3,7 @@
 # controlled by squidctl, against an origin server on 127.0.0.1 that
 # echoes the request headers it gets.
 . ./lib.sh
+root || skip_all 'not root: Squid runs as the proxy user, which squidctl gives its directories'
 . "$top/t/proxy.sh"
 plan 27
 

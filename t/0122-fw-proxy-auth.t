@@ -3,6 +3,7 @@
 # PAM, as for mail.  The accounts are made in a private mount namespace,
 # over copies of /etc/passwd, /etc/shadow, /etc/group and /etc/gshadow:
 # the machine's own are never touched.
+[ "$(id -u)" = 0 ] || { echo '1..0 # SKIP not root: Squid runs as the proxy user, its helpers in a mount namespace'; exit 0; }
 if [ -z "${MPFW_MOUNTNS-}" ]; then
 	MPFW_MOUNTNS=1 exec unshare -m --propagation private "$0" "$@"
 fi

@@ -4,6 +4,7 @@
 # pairs.  Squid and the nftables table run in the firewall's namespace;
 # the machine's own ruleset is never touched.
 . ./lib.sh
+root || skip_all 'not root: Squid runs as the proxy user, and the clients in network namespaces'
 . "$top/t/proxy.sh"
 plan 9
 

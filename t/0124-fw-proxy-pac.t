@@ -136,14 +136,17 @@ check 'fw-svc render dnsmasq names neither while auto_proxy is off' '
 	fw-svc render dnsmasq >conf && ! grep -q "252\|wpad" conf'
 
 fw-proxy set auto_proxy=yes
-ip netns add $c && ip netns add $f
-ip link add mpfc0 netns $c type veth peer name mpff0 netns $f
-ip -n $f addr add 192.0.2.1/24 dev mpff0
-for n in $c $f; do ip -n $n link set lo up; done
-ip -n $c link set mpfc0 up && ip -n $f link set mpff0 up
+if root; then
+	ip netns add $c && ip netns add $f
+	ip link add mpfc0 netns $c type veth peer name mpff0 netns $f
+	ip -n $f addr add 192.0.2.1/24 dev mpff0
+	for n in $c $f; do ip -n $n link set lo up; done
+	ip -n $c link set mpfc0 up && ip -n $f link set mpff0 up
+fi
+netns='the DHCP server and client run in network namespaces (ip netns)'
 mkdir -p "$FW_ROOT/etc"
 fw-dns render >"$FW_ROOT/etc/dnsmasq-mpfw.hosts"
-check 'with auto_proxy on, dnsmasq takes both' '
+check_root "$netns" 'with auto_proxy on, dnsmasq takes both' '
 	fw-svc render dnsmasq >conf && dnsmasq --test --conf-file=conf &&
 	has conf "^dhcp-option=252,\"http://192.0.2.1:8000/wpad.dat\"\$" &&
 	ip netns exec $f dnsmasq --conf-file="$tmp/conf" --pid-file="$tmp/dnsmasq.pid" \
@@ -153,11 +156,11 @@ check 'with auto_proxy on, dnsmasq takes both' '
 printf '#!/bin/sh\n[ "$1" = bound ] || exit 0\nip addr add "$ip/$mask" dev "$interface"\necho "$wpad" >%s/dhcp.wpad\n' \
     "$tmp" >"$tmp/udhcpc.sh"
 chmod +x "$tmp/udhcpc.sh"
-check 'a DHCP client gets option 252: the URL of wpad.dat' '
+check_root "$netns" 'a DHCP client gets option 252: the URL of wpad.dat' '
 	ip netns exec $c busybox udhcpc -B -i mpfc0 -n -q -f -O wpad \
 	    -s "$tmp/udhcpc.sh" -t 5 -T 1 >/dev/null 2>&1 &&
 	test "$(cat "$tmp/dhcp.wpad")" = "http://192.0.2.1:8000/wpad.dat"'
 
-check 'and the DNS name wpad in the local domain is the firewall' '
+check_root "$netns" 'and the DNS name wpad in the local domain is the firewall' '
 	test "$(ip netns exec $c dig +short +time=1 +tries=3 @192.0.2.1 wpad.example.lan)" = 192.0.2.1 &&
 	test "$(ip netns exec $c dig +short +time=1 +tries=3 @192.0.2.1 wpad)" = 192.0.2.1'

@@ -5,6 +5,7 @@
 # so that clamd starts in a moment and nothing is downloaded.  One clamd
 # for every check of the scanner, all in this file.
 . ./lib.sh
+root || skip_all 'not root: Squid and c-icap run as users of their own'
 . "$top/t/proxy.sh"
 plan 15
 

@@ -5,6 +5,7 @@
 # internal network 127.0.0.1 alone; client_nets lets 127.0.0.2 in, and
 # 127.0.0.3 is outside.
 . ./lib.sh
+root || skip_all 'not root: Squid and e2guardian run as users of their own'
 . "$top/t/proxy.sh"
 plan 10
 

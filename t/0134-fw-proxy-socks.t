@@ -5,6 +5,7 @@
 # outside; the web servers "in the Internet" are on 127.0.0.3, one in
 # extra_net on 127.0.0.5, one in the DMZ on 127.0.0.6.
 . ./lib.sh
+root || skip_all 'not root: Dante runs as a user of its own'
 . "$top/t/proxy.sh"
 plan 10
 

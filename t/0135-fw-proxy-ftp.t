@@ -7,6 +7,7 @@
 # python's ftplib is the client.  The machine's own ruleset is never
 # touched.
 . ./lib.sh
+root || skip_all 'not root: ftp-proxy runs as a user of its own, in network namespaces'
 . "$top/t/proxy.sh"
 plan 12
 

@@ -256,7 +256,7 @@ wrap() { (cd "$FW_ROOT/etc" && tcpdmatch -d "$1" "$2") | grep -q "access: *$3"; 
 check 'the drop-in of fw-ups(1) keeps an admin'\''s own hosts.allow lines' '
 	fw-apply nut-access && wrap sshd 192.168.1.7 granted &&
 	wrap upsd 10.0.0.5 granted && wrap upsd 192.168.1.7 denied &&
-	test "$(stat -c "%a %U" "$FW_ROOT/etc/hosts.allow")" = "644 root"'
+	test "$(stat -c "%a %U" "$FW_ROOT/etc/hosts.allow")" = "644 $(id -un)"'
 
 check 'and a change to them is installed when the unit is named' '
 	printf "sshd: 192.168.2.0/255.255.255.0 : allow\n" \
