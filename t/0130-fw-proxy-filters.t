@@ -85,12 +85,12 @@ check 'squid: the scanner port with its ICAP service, the filters trusted; squid
 	has squid.conf "^follow_x_forwarded_for allow mpfw_filters\$" &&
 	fw-proxy render squid3 >squid3.conf && ! grep -q "icap\|3131\|mpfw_filters" squid3.conf'
 
-check_bug_user 'check-c-icap chowns its directory to the c-icap user' 'c-icap: its file starts a c-icap (check-c-icap)' '
+check 'c-icap: its file starts a c-icap (check-c-icap)' '
 	fw-proxy render c-icap >c-icap.conf && "$FW_DATADIR/check-c-icap" c-icap.conf &&
 	has c-icap.conf "^Port 127.0.0.1:1344\$" &&
 	has c-icap.conf "^clamd_mod.ClamdSocket $FW_ROOT/run/clamav/clamd.ctl\$"'
 
-check_bug_user 'check-e2guardian chowns to e2guardian, which cannot setgid' 'e2guardian: both files start an e2guardian (check-e2guardian)' '
+check 'e2guardian: both files start an e2guardian (check-e2guardian)' '
 	mkdir e2 && fw-proxy render e2guardian >e2/e2guardian.conf &&
 	fw-proxy render e2guardianf1 >e2/e2guardianf1.conf &&
 	"$FW_DATADIR/check-e2guardian" e2/e2guardian.conf &&
@@ -133,7 +133,7 @@ unit proxy-redirect {
 }
 X
 fw-proxy set cache_disk_mb=0 cache_mem_mb=8 max_object_mem_kb=256
-check_bug_user 'check-c-icap and check-e2guardian fail (see above)' 'the shipped units check every file for real in a dry run and plan their start' '
+check 'the shipped units check every file for real in a dry run and plan their start' '
 	fw-apply -n >out && has out "^c-icap	" && has out "^e2guardian	" &&
 	has out "^privoxy	" && has out "^dante	" && has out "^ftp-proxy	" &&
 	test ! -e "$FW_ROOT/etc/c-icap/c-icap.conf"'

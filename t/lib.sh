@@ -83,19 +83,6 @@ check_root() {
 	fi
 }
 
-# check_bug_user WHY DESC CMD: check DESC CMD as root; as a user, a TAP
-# TODO for WHY, a bug of mpfw that fails it as a user: shown, not counted.
-check_bug_user() {
-	if root; then
-		shift
-		check "$@"
-	else
-		_w=$1
-		shift
-		check_todo "as a user: $_w" "$@"
-	fi
-}
-
 # nft_c NS FILE: nft's check of FILE (nft -c), which needs CAP_NET_ADMIN:
 # as root in the network namespace NS the test made (ip netns add), as a
 # user in a user and network namespace of its own (as share/mpfw/check-nft).
