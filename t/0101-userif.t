@@ -8,7 +8,7 @@
 [ -n "${MPFW_UNSHARED-}" ] ||
     MPFW_UNSHARED=1 exec unshare -m --propagation private "$0" "$@"
 . ./lib.sh
-plan 16
+plan 20
 
 . "$top/t/mail.sh"
 SIEVE_PORT=$(free_port)
@@ -32,12 +32,16 @@ stored() { test -s "$tmp/home/alice/sieve/$1.sieve"; }
 echo 0 >"$tmp/n"
 # deliver: a new message to alice, through dovecot-lda and her script;
 # each its own Message-ID, or Dovecot would not forward it twice.
+# deliver FROM: from another sender than carol (a vacation notice
+# answers each sender once).  -a: the address it was sent to, as an MTA
+# passes it ($RECIPIENT); a vacation notice answers only mail sent to it.
 deliver() {
 	n=$(($(cat "$tmp/n") + 1))
 	echo $n >"$tmp/n"
-	printf 'From: carol@example.org\nTo: alice@example.lan\nSubject: %s\nMessage-ID: <%s@example.org>\n\nhello\n' \
-	    "$n" "$n" | /usr/lib/dovecot/dovecot-lda -c "$conf" -d alice \
-	    -f carol@example.org
+	printf 'From: %s\nTo: alice@example.lan\nSubject: %s\nMessage-ID: <%s@example.org>\n\nhello\n' \
+	    "${1:-carol@example.org}" "$n" "$n" |
+	    /usr/lib/dovecot/dovecot-lda -c "$conf" -d alice \
+	    -a alice@example.lan -f "${1:-carol@example.org}"
 }
 # count FOLDER: its messages, "" being the inbox.
 count() {
@@ -72,6 +76,18 @@ check 'from the internal networks only: not from the DMZ, where IMAP works' '
 	fails 1 client sieve starttls 127.0.1.6 alice alice-pw >out &&
 	has out "Authentication failed" &&
 	has "$tmp/dovecot.log" "allow_nets check failed: IP 127.0.1.6"'
+
+check 'mail_plaintext=no: a ManageSieve login without STARTTLS is refused' '
+	fails 1 client sieve plain 127.0.0.1 alice alice-pw >out &&
+	has out "Plaintext authentication disabled" &&
+	client sieve starttls 127.0.0.1 alice alice-pw'
+
+check 'mail_plaintext=yes: the plaintext ManageSieve login works' '
+	fw-svc enable mail_plaintext 2>/dev/null && fw-apply &&
+	client sieve plain 127.0.0.1 alice alice-pw &&
+	fw-svc disable mail_plaintext && fw-apply &&
+	fails 1 client sieve plain 127.0.0.3 alice alice-pw >out &&
+	has out "Plaintext authentication disabled"'
 
 check 'user_vacation=no: a vacation script is refused at upload' '
 	fails 1 upload away >out 2>&1 &&
@@ -123,6 +139,21 @@ check 'user_forward=no again: the redirect is not carried out' '
 	sieve --activate --remotesieve forward &&
 	fw-svc disable user_forward && fw-apply && deliver &&
 	test "$(sent)" = 1 && test "$(count "")" = 4'
+
+# The vacation notice goes out through sendmail_path, as a redirect does
+# (its lines end in CR LF).
+: >"$tmp/sent/log"
+check 'user_vacation=yes: the stored vacation script answers the sender' '
+	sieve --activate --remotesieve away && deliver &&
+	test "$(sent)" = 1 && has "$tmp/sent/log" "^sendmail .* -- carol@example.org\$" &&
+	has "$tmp/sent/log" "^To: <carol@example.org>" &&
+	has "$tmp/sent/log" "^Subject: Auto: $(cat "$tmp/n")[[:space:]]*\$" &&
+	has "$tmp/sent/log" "^I am away\.[[:space:]]*\$" && test "$(count "")" = 5'
+
+check 'user_vacation=no after the script was stored: it no longer answers' '
+	fw-svc disable user_vacation && fw-apply && deliver dave@example.org &&
+	test "$(sent)" = 1 && test "$(count "")" = 6 &&
+	has "$tmp/dovecot.log" "requires unknown extension .vacation."'
 
 check 'every right changed by a reload of one master, nothing deferred' '
 	test "$(sort -u $actions)" = reload && test "$(master)" = "$pid" &&
