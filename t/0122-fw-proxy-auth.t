@@ -9,7 +9,7 @@ if [ -z "${MPFW_MOUNTNS-}" ]; then
 fi
 . ./lib.sh
 . "$top/t/proxy.sh"
-plan 8
+plan 10
 
 mkdir "$tmp/etc"
 for f in passwd shadow group gshadow; do
@@ -30,7 +30,7 @@ printf '%s\n' 'with space:and%' | add_account bob 64002
 p1=$(free_port) o1=$(free_port)
 only_units squid
 squid_units
-cleanup() { stop_squids; stop_origins; }
+cleanup() { stop_proxies; stop_squids; stop_origins; }
 start_origin 127.0.0.1 "$o1"
 fw-svc set lan_ip=127.0.0.1 lan_nets=127.0.0.1/32
 fw-proxy set squid_port="$p1" transparent_port="$(free_port)" \
@@ -69,3 +69,21 @@ check 'fw-proxy probe without credentials: exit 1, status 407' '
 
 check 'auth=no: no login asked any more' '
 	fw-proxy set auth=no && fw-apply && test "$(code)" = 200'
+
+# The youth filter chained to Squid: the login is still Squid's, which
+# e2guardian passes on both ways.
+py=$(free_port)
+only_units squid e2guardian
+squid_units
+proxy_units e2guardian
+fw-proxy set auth=yes youth_filter_port="$py"
+fw-apply
+check 'through the youth filter: no credentials, Squid asks for them (407)' '
+	fw-proxy enable youth_filter && fw-apply && listening 127.0.0.1 $py &&
+	curl -s -i -m 20 -x 127.0.0.1:$py http://127.0.0.1:$o1/ >out &&
+	has out "^HTTP/1.1 407" && has out "^Proxy-Authenticate: Basic realm"'
+
+check 'and with an account, the page, logged under its name' '
+	test "$(curl -s -m 20 -o /dev/null -w "%{http_code}" -U alice:secret \
+	    -x 127.0.0.1:$py http://127.0.0.1:$o1/)" = 200 &&
+	wait_for 5 grep -q " alice HIER_DIRECT" "$FW_ROOT/var/log/squid/access.log"'
