@@ -5,7 +5,7 @@
 . ./lib.sh
 root || skip_all 'not root: Squid runs as the proxy user, which squidctl gives its directories'
 . "$top/t/proxy.sh"
-plan 27
+plan 28
 
 p1=$(free_port) p3=$(free_port) pt=$(free_port)
 o1=$(free_port) o2=$(free_port)
@@ -114,6 +114,18 @@ check 'a client outside the allowed networks gets 403' '
 check 'client_nets lets it in' '
 	fw-proxy set client_nets=127.0.0.2/32 && fw-apply &&
 	test "$(code $p1 http://127.0.0.1:$o1/ --interface 127.0.0.2)" = 200'
+
+# fw-svc's networks are Squid's too: a change there reloads it.
+check 'fw-svc dmz_net and extra_net let their clients in, by a reload of Squid' '
+	pid=$(squid_pid squid) &&
+	test "$(code $p1 http://127.0.0.1:$o1/ --interface 127.0.0.5)" = 403 &&
+	test "$(code $p1 http://127.0.0.1:$o1/ --interface 127.0.0.6)" = 403 &&
+	fw-svc set dmz_net=127.0.0.5/32 extra_net=127.0.0.6/32 && fw-apply -v >out &&
+	has out "^squid	reload\$" && test "$(squid_pid squid)" = "$pid" &&
+	test "$(code $p1 http://127.0.0.1:$o1/ --interface 127.0.0.5)" = 200 &&
+	test "$(code $p1 http://127.0.0.1:$o1/ --interface 127.0.0.6)" = 200 &&
+	fw-svc reset dmz_net extra_net && fw-apply &&
+	test "$(code $p1 http://127.0.0.1:$o1/ --interface 127.0.0.5)" = 403'
 
 # squid3, side by side, with its own filter: requests and replies.
 fw-proxy set squid3=yes squid3_header_filter=yes \
