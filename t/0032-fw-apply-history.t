@@ -7,16 +7,8 @@ plan 16
 # Units whose daemons record what they were told: the hash of the file
 # they now have, one line per reload.
 only_units
-mkdir -p "$settings/units.d"
+hosts_unit "sha256sum <%t >>$tmp/told.hosts"
 cat >"$settings/units.d/test.conf" <<X
-unit hosts {
-	inputs = {services, dns}
-	render = 'fw-dns render'
-	target = '/etc/hosts.mpfw'
-	check  = 'test -s %f'
-	reload = 'sha256sum <%t >>$tmp/told.hosts'
-	soft   = reload
-}
 unit conf {
 	inputs = {services}
 	render = 'fw-svc show'

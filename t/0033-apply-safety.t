@@ -7,16 +7,7 @@
 plan 29
 
 only_units
-cat >"$settings/units.d/test.conf" <<X
-unit hosts {
-	inputs = {services, dns}
-	render = 'fw-dns render'
-	target = '/etc/hosts.mpfw'
-	check  = 'test -s %f'
-	reload = 'sha256sum <%t >>$tmp/told.hosts'
-	soft   = reload
-}
-X
+hosts_unit "sha256sum <%t >>$tmp/told.hosts"
 fw-dns add printer 192.168.1.50
 fw-apply
 

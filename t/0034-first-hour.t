@@ -6,16 +6,7 @@
 plan 28
 
 only_units
-cat >"$settings/units.d/test.conf" <<X
-unit hosts {
-	inputs = {services, dns}
-	render = 'fw-dns render'
-	target = '/etc/hosts.mpfw'
-	check  = 'test -s %f'
-	reload = 'true'
-	soft   = reload
-}
-X
+hosts_unit true
 fw-dns add printer 192.168.1.50
 fw-apply
 

@@ -77,16 +77,7 @@ FW_MODPROBE=$tmp/bin/modprobe FW_SYSFS=$tmp/sys
 export FW_MODPROBE FW_SYSFS
 
 only_units
-cat >"$settings/units.d/test.conf" <<X
-unit hosts {
-	inputs = {services, dns}
-	render = 'fw-dns render'
-	target = '/etc/hosts.mpfw'
-	check  = 'test -s %f'
-	reload = 'true'
-	soft   = reload
-}
-X
+hosts_unit true
 
 check 'fw-svc set: a new file, then one replaced' '
 	traced fw-svc set ntp=no && durable &&

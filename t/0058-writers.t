@@ -35,18 +35,11 @@ detected=$top/t/sensors/debian12-fake-amd.out	# fam15h_power, k10temp
 # The sensors unit too, as shipped but for its commands: each writer's
 # change is then applied, and recorded, as on a firewall.
 only_units sensors
+hosts_unit "test ! -e $tmp/fail"
 cat >"$settings/units.d/test.conf" <<X
 unit sensors {
 	check  = 'true'
 	reload = 'true'
-}
-unit hosts {
-	inputs = {services, dns}
-	render = 'fw-dns render'
-	target = '/etc/hosts.mpfw'
-	check  = 'test -s %f'
-	reload = 'test ! -e $tmp/fail'
-	soft   = reload
 }
 X
 

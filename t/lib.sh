@@ -166,6 +166,23 @@ only_units() {
 	done >"$settings/units.d/00-only.conf"
 }
 
+# hosts_unit RELOAD: a unit of the test's own, hosts, in units.d: the DNS
+# table as /etc/hosts.mpfw (fw-dns render), checked not empty, RELOAD
+# its reload.
+hosts_unit() {
+	mkdir -p "$settings/units.d"
+	cat >"$settings/units.d/hosts.conf" <<X
+unit hosts {
+	inputs = {services, dns}
+	render = 'fw-dns render'
+	target = '/etc/hosts.mpfw'
+	check  = 'test -s %f'
+	reload = '$1'
+	soft   = reload
+}
+X
+}
+
 # private_etc: the test's own /etc and /var/log, overlays written into
 # $tmp, so that it may add accounts (useradd, chpasswd) and PAM services
 # and never touch the machine's.  Only in a private mount namespace: the
