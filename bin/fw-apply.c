@@ -513,8 +513,10 @@ cmd_boot(int argc, char *argv[])
  * its packages enable, whatever the settings say, and nothing starts a
  * daemon that mpfw runs itself (a second Squid, the tunnel): each unit
  * that is on is started (a start takes a running daemon as it is), each
- * that is off stopped.  A unit never applied is left alone; one that
- * fails does not keep the others from their turn.  0, or 3.
+ * that is off stopped.  A unit never applied is left alone; a start that
+ * fails is said and does not keep the others from their turn.  A stop
+ * that fails is taken as nothing to stop: a daemon that is off need not
+ * be installed (service(8) fails on an unknown service).  0, or 3.
  */
 static int
 cmd_start(int argc, char *argv[])
@@ -539,7 +541,8 @@ cmd_start(int argc, char *argv[])
 			continue;
 		if (a.verbose)
 			printf("%s\t%s\n", u->name, action_names[act]);
-		if (run_action(u, act, SAY_ALL) != 0)
+		if (run_action(u, act, act == ACT_STOP ? SAY_NOTHING :
+		    SAY_ALL) != 0 && act == ACT_START)
 			failed = 1;
 	}
 	fwconf_unlock(lock);

@@ -4,7 +4,7 @@
 # started, each that is off stopped, by their own commands; the systemd
 # unit and the init script that run it.
 . ./lib.sh
-plan 8
+plan 9
 
 only_units
 log=$tmp/log
@@ -93,6 +93,16 @@ check 'a start that fails is named, the others still run, exit 3' '
 	has err "on1: start failed (exit 4): start refused" &&
 	printf "stop off1\nstart always\n" >want && same want "$log"'
 rm "$settings/units.d/zz-fail.conf"
+
+cat >"$settings/units.d/zz-absent.conf" <<X
+unit off1 {
+	stop   = 'echo "off1: unrecognized service" >&2; exit 1'
+}
+X
+check 'a stop that fails, of a daemon that is off and not installed, is no error' '
+	rm -f "$log" && fw-apply start 2>err && ! test -s err &&
+	printf "start on1\nstart always\n" >want && same want "$log"'
+rm "$settings/units.d/zz-absent.conf"
 
 # The unit and the script as make built them.
 unit=$top/bin/init/mpfw-start.service
