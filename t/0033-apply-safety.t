@@ -122,11 +122,13 @@ fi
 # ---- crashes and exit statuses ----
 
 # Each limit fails somewhere else (at 5 the countdown file, from about 8
-# a render's pipes): never a crash, never half an apply.
+# a render's pipes): never a crash, never half an apply.  LeakSanitizer
+# needs descriptors of its own at exit (make asan): it is left out.
 check 'with 5 to 12 file descriptors fw-apply exits 0 or 3 with a message, all or nothing' '
 	for n in 5 6 7 8 9 10 11 12; do
 		fw-dns add fd$n 192.168.1.$((80 + n)) || exit 1
-		(ulimit -n $n; exec fw-apply) 2>err; st=$?
+		(ulimit -n $n; ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		    exec fw-apply) 2>err; st=$?
 		case $st in
 		0) has "$FW_ROOT/etc/hosts.mpfw" " fd$n\$" ;;
 		3) has err "^fw-apply: " &&
