@@ -166,6 +166,66 @@ only_units() {
 	done >"$settings/units.d/00-only.conf"
 }
 
+# ---- values that must never become a directive (t/0053, t/0119, t/0129)
+
+# common_bad_values: NUL-separated, what every daemon's syntax must take
+# as data or see refused: a carriage return, quotes, a backslash, command
+# substitutions, overlong text.  A test adds the newline and the
+# directive of its own daemons.
+common_bad_values() {
+	printf 'a\rb\0'
+	printf "it's\0"
+	printf 'a"b\0'
+	printf 'a\\b\0'
+	printf '$(touch %s/PWNED)\0' "$tmp"
+	printf '`touch %s/PWNED`\0' "$tmp"
+	printf 'x; touch %s/PWNED\0' "$tmp"
+	awk 'BEGIN { while (i++ < 5000) printf "a"; printf "%c", 0 }'
+}
+
+# load_values FUNC: the NUL-separated values FUNC prints, split on a byte
+# none holds (one holds newlines): nvalues of them, value N the Nth.
+load_values() {
+	"$1" | tr '\0' '\036' >"$tmp/values"
+	nvalues=$(tr -cd '\036' <"$tmp/values" | wc -c)
+}
+value() { awk -v RS='\036' -v n="$1" 'NR == n { printf "%s", $0 }' "$tmp/values"; }
+
+# inject TOOL FILE OK: every key of TOOL but its secrets set to every
+# value: one TOOL stores must read back as itself from FILE, as sh reads
+# it, and OK must pass (the files render, their daemons take them, no
+# directive came in); one it refuses must exit 1 and leave FILE as it
+# was.  FILE goes back as it was after each.  The keys tried in keys;
+# refused, stored and bad count what happened.
+inject() {
+	keys=$($1 keys | awk -F'\t' '$2 != "secret" { print $1 }')
+	refused=0 stored=0 bad=0
+	for _k in $keys; do
+		_n=1
+		while [ $_n -le "$nvalues" ]; do
+			_v=$(value $_n)
+			cp "$2" "$tmp/before"
+			if $1 set "$_k=$_v" 2>/dev/null; then
+				stored=$((stored + 1))
+				_got=$(. "$2"; eval "printf %s \"\$$_k\"")
+				if [ "$_got" != "$_v" ] || ! $3; then
+					echo "# $_k, value $_n: stored but not as data" >&2
+					bad=$((bad + 1))
+				fi
+				cp "$tmp/before" "$2"
+			else
+				_st=$?
+				refused=$((refused + 1))
+				if [ $_st != 1 ] || ! cmp -s "$tmp/before" "$2"; then
+					echo "# $_k, value $_n: exit $_st or file changed" >&2
+					bad=$((bad + 1))
+				fi
+			fi
+			_n=$((_n + 1))
+		done
+	done
+}
+
 # hosts_unit RELOAD: a unit of the test's own, hosts, in units.d: the DNS
 # table as /etc/hosts.mpfw (fw-dns render), checked not empty, RELOAD
 # its reload.
