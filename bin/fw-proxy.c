@@ -332,29 +332,13 @@ static const struct kv_render renders[] = {
 };
 
 /* `fw-proxy pac`: what the pac unit installs, as render pac writes it. */
+/* The PAC file browsers get: the render of the pac unit's file. */
 static int
 cmd_pac(int argc, char *argv[])
 {
-	struct fwconf_settings s;
-	struct fwconf_err e;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
-
 	(void)argc;
 	(void)argv;
-	kv_open_checked(&s);
-	if ((mem = open_memstream(&buf, &len)) == NULL)
-		err(FWCONF_SYSTEM, "pac");
-	if (r_pac(&s, mem, &e) == -1)
-		die(&e);
-	if (fclose(mem) == EOF)
-		err(FWCONF_SYSTEM, "pac");
-	fwconf_settings_close(&s);
-	fwrite(buf, 1, len, stdout);
-	free(buf);
-	fshut(stdout, "stdout");
-	return 0;
+	return kv_render("pac");
 }
 
 /* ---- probe ---- */

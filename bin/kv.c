@@ -697,17 +697,16 @@ render_or_die(const char *name)
 }
 
 /* The whole file, or nothing: it is made in memory first. */
-static int
-cmd_render(int argc, char *argv[])
+int
+kv_render(const char *name)
 {
-	const struct kv_render *r = render_or_die(argv[1]);
+	const struct kv_render *r = render_or_die(name);
 	struct fwconf_settings s;
 	struct fwconf_err e;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
 
-	(void)argc;
 	kv_open_checked(&s);
 	if ((mem = open_memstream(&buf, &len)) == NULL)
 		err(FWCONF_SYSTEM, "render");
@@ -720,6 +719,13 @@ cmd_render(int argc, char *argv[])
 	free(buf);
 	fshut(stdout, "stdout");
 	return 0;
+}
+
+static int
+cmd_render(int argc, char *argv[])
+{
+	(void)argc;
+	return kv_render(argv[1]);
 }
 
 /*

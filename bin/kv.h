@@ -48,5 +48,7 @@ void	 kv_open(struct fwconf_settings *);
 const char *kv_get(const struct fwconf_settings *, const char *key);
 /* The settings as render sees them: every value valid, every rule kept. */
 void	 kv_open_checked(struct fwconf_settings *);
+/* Print the tool's render of file NAME, as its render verb does; 0. */
+int	 kv_render(const char *name);
 
 #endif
