@@ -698,17 +698,19 @@ same_parent(const char *a, const char *b)
 	return sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
 }
 
-/* Render each file of the job; false, having said why, on failure. */
-bool
-render_job(struct apply *a, struct job *j)
+/*
+ * Make the job's stage: the names of its candidates, their directories,
+ * and the copies of its files written by hand.  False, having said why,
+ * on failure.
+ */
+static bool
+stage_job(struct apply *a, struct job *j)
 {
 	const struct fwconf_unit *u = j->u;
-	struct run_paths p = { 0 };
-	char installed[PATH_MAX], *out;
+	char installed[PATH_MAX];
 	const char *made = NULL;
 	struct fwconf_err e;
 	size_t i;
-	int st;
 
 	pathf(j->dir, sizeof(j->dir), "%s/%s", a->stage, u->name);
 	/* Zeroed: a render that fails leaves the files after it unset. */
@@ -725,34 +727,107 @@ render_job(struct apply *a, struct job *j)
 		    fwconf_mkdirs_parent(j->cand[i], &e) == -1)
 			die(&e);
 		made = j->cand[i];
-		installed_path(installed, sizeof(installed),
-		    u->files[i].target);
 		if (u->files[i].hand) {
+			installed_path(installed, sizeof(installed),
+			    u->files[i].target);
 			if (!stage_hand(a, j, i, installed))
 				return false;
-			continue;
 		}
-		p.candidate = j->cand[i];
-		p.target = installed;
-		p.stage = j->dir;
-		st = run_command(u->files[i].render, &p, j->cand[i], 0600, &out,
-		    &e);
-		if (st != 0) {
-			if (st == -1)
-				warnx("%s: render of %s: %s", u->name,
-				    u->files[i].target, e.msg);
-			else
-				warnx("%s: render of %s failed (exit %d):",
-				    u->name, u->files[i].target, st);
-			show_output(out);
-			free(out);
-			return false;
-		}
-		free(out);
-		j->changed[i] = !same_content(j->cand[i], installed);
-		j->nchanged += j->changed[i];
 	}
 	return true;
+}
+
+/* One render of a pool: the job and the file it writes. */
+struct render {
+	struct job *j;
+	size_t	 file;
+	char	 installed[PATH_MAX];	/* %t */
+};
+
+/* Say why the first render that failed, in catalogue order, failed. */
+static void
+render_failed(const struct render *rs, const struct run_task *t, size_t n)
+{
+	const struct fwconf_unit *u;
+	const char *target;
+	size_t i;
+
+	for (i = 0; i < n && (t[i].output == NULL || t[i].status == 0); i++)
+		;
+	if (i == n)
+		return;
+	u = rs[i].j->u;
+	target = u->files[rs[i].file].target;
+	if (t[i].status == -1)
+		warnx("%s: render of %s: %s", u->name, target, t[i].err.msg);
+	else
+		warnx("%s: render of %s failed (exit %d):", u->name, target,
+		    t[i].status);
+	show_output(t[i].output);
+}
+
+/*
+ * Render every file of the n jobs, side by side (run_pool): a hosts
+ * directory is sixteen renders, a full apply one or more a unit.  Then
+ * each candidate is compared with the installed file.  False, having said
+ * why, on failure: the first render that failed, in catalogue order, as
+ * if they had run one after the other, and none started after it.
+ */
+bool
+render_jobs(struct apply *a, struct job **js, size_t n)
+{
+	struct render *rs;
+	struct run_task *t;
+	size_t k, i, nt = 0;
+	bool ok;
+
+	for (k = 0; k < n; k++) {
+		if (!stage_job(a, js[k]))
+			return false;
+		for (i = 0; i < js[k]->u->nfiles; i++)
+			nt += !js[k]->u->files[i].hand;
+	}
+	rs = xreallocarray(NULL, nt + 1, sizeof(*rs));
+	t = xreallocarray(NULL, nt + 1, sizeof(*t));
+	memset(t, 0, (nt + 1) * sizeof(*t));
+	for (k = 0, nt = 0; k < n; k++)
+		for (i = 0; i < js[k]->u->nfiles; i++) {
+			if (js[k]->u->files[i].hand)
+				continue;
+			rs[nt].j = js[k];
+			rs[nt].file = i;
+			installed_path(rs[nt].installed,
+			    sizeof(rs[nt].installed), js[k]->u->files[i].target);
+			t[nt].cmd = js[k]->u->files[i].render;
+			t[nt].paths.candidate = js[k]->cand[i];
+			t[nt].paths.target = rs[nt].installed;
+			t[nt].paths.stage = js[k]->dir;
+			t[nt].stdout_path = js[k]->cand[i];
+			t[nt].mode = 0600;
+			nt++;
+		}
+	if (!(ok = run_pool(t, nt, true)))
+		render_failed(rs, t, nt);
+	for (i = 0; i < nt; i++) {
+		struct job *j = rs[i].j;
+
+		if (ok) {
+			j->changed[rs[i].file] = !same_content(
+			    j->cand[rs[i].file], rs[i].installed);
+			j->nchanged += j->changed[rs[i].file];
+		}
+		free(t[i].output);
+	}
+	free(rs);
+	free(t);
+	return ok;
+}
+
+/* Render each file of the job; false, having said why, on failure. */
+bool
+render_job(struct apply *a, struct job *j)
+{
+	return render_jobs(a, &j, 1);
 }
 
 static void
@@ -767,126 +842,48 @@ check_failed(const struct job *j, int st, const struct fwconf_err *e,
 	show_output(out);
 }
 
-/* FW_APPLY_TIMEOUT as run_setup took it (it refused a bad one). */
-static double
-check_timeout(void)
-{
-	const char *t = getenv("FW_APPLY_TIMEOUT");
-
-	return t != NULL && *t != '\0' ? strtod(t, NULL) : 120;
-}
-
-static double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * Has a started command ended?  Asked without reaping it (WNOWAIT), so
- * that run_finish reaps it and reads what it said.  One past the timeout
- * counts too: run_finish kills it.
- */
-static bool
-ended(const struct run *r, double timeout)
-{
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)r->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
-	    -1)
-		return true;		/* run_finish says why */
-	return si.si_pid != 0 || mono_now() - r->start >= timeout;
-}
-
 /*
  * The daemons' own checkers on each unit's candidates, all of a unit's
- * files together; as many side by side as there are cores, the next
- * started as soon as any ends (one slow checker, a squid -k parse, does
- * not hold up the quick ones queued behind it), reported in catalogue
- * order, so that every broken unit is named at once.
+ * files together, side by side (run_pool), reported in catalogue order,
+ * so that every broken unit is named at once.
  */
 static bool
 check_jobs(struct apply *a)
 {
-	struct run *runs = xreallocarray(NULL, a->njobs + 1, sizeof(*runs));
-	struct pollfd *pfd = xreallocarray(NULL, a->njobs + 1, sizeof(*pfd));
-	struct fwconf_err *errs = xreallocarray(NULL, a->njobs + 1,
-	    sizeof(*errs));
-	char **outs = xreallocarray(NULL, a->njobs + 1, sizeof(*outs));
-	int *st = xreallocarray(NULL, a->njobs + 1, sizeof(*st));
-	/* per job: 0 no check, 1 running, 2 ended (st, outs, errs set) */
-	int *state = xreallocarray(NULL, a->njobs + 1, sizeof(*state));
-	char installed[PATH_MAX];
-	struct run_paths p;
-	long width = run_parallel(), running = 0;
-	double timeout = check_timeout();
-	size_t next = 0, i, n;
+	struct run_task *t = xreallocarray(NULL, a->njobs + 1, sizeof(*t));
+	struct render *rs = xreallocarray(NULL, a->njobs + 1, sizeof(*rs));
+	size_t i, n = 0;
 	bool ok = true;
 
+	memset(t, 0, (a->njobs + 1) * sizeof(*t));
 	for (i = 0; i < a->njobs; i++) {
-		state[i] = 0;
-		outs[i] = NULL;
-	}
-	while (next < a->njobs || running > 0) {
-		while (next < a->njobs && running < width) {
-			struct job *j = &a->jobs[next];
+		struct job *j = &a->jobs[i];
 
-			/* A file written by hand is checked before every
-			 * action that makes the daemon read it. */
-			if (j->cand != NULL && (j->nchanged > 0 ||
-			    (has_hand(j->u) && j->action != ACT_NONE &&
-			    j->action != ACT_STOP))) {
-				installed_path(installed, sizeof(installed),
-				    j->u->files[0].target);
-				p.candidate = j->cand[0];
-				p.target = installed;
-				p.stage = j->dir;
-				if (run_start(&runs[next], j->u->check, &p, NULL,
-				    0, &errs[next]) == 0) {
-					state[next] = 1;
-					running++;
-				} else {
-					state[next] = 2;
-					st[next] = -1;
-				}
-			}
-			next++;
-		}
-		if (running == 0)
+		/* A file written by hand is checked before every action
+		 * that makes the daemon read it. */
+		if (j->cand == NULL || !(j->nchanged > 0 || (has_hand(j->u) &&
+		    j->action != ACT_NONE && j->action != ACT_STOP)))
 			continue;
-		/* The pidfds wake us the moment one ends; the timeout of the
-		 * poll only bounds the wait for FW_APPLY_TIMEOUT's sake. */
-		for (n = 0, i = 0; i < a->njobs; i++)
-			if (state[i] == 1 && runs[i].pidfd != -1) {
-				pfd[n].fd = runs[i].pidfd;
-				pfd[n].events = POLLIN;
-				n++;
-			}
-		poll(pfd, n, n > 0 ? 100 : 1);
-		for (i = 0; i < a->njobs; i++)
-			if (state[i] == 1 && ended(&runs[i], timeout)) {
-				st[i] = run_finish(&runs[i], &outs[i], &errs[i]);
-				state[i] = 2;
-				running--;
-			}
+		rs[n].j = j;
+		installed_path(rs[n].installed, sizeof(rs[n].installed),
+		    j->u->files[0].target);
+		t[n].cmd = j->u->check;
+		t[n].paths.candidate = j->cand[0];
+		t[n].paths.target = rs[n].installed;
+		t[n].paths.stage = j->dir;
+		n++;
 	}
-	for (i = 0; i < a->njobs; i++) {
-		if (state[i] == 2 && st[i] != 0) {
-			check_failed(&a->jobs[i], st[i], &errs[i], outs[i]);
+	run_pool(t, n, false);
+	for (i = 0; i < n; i++) {
+		if (t[i].status != 0) {
+			check_failed(rs[i].j, t[i].status, &t[i].err,
+			    t[i].output);
 			ok = false;
 		}
-		free(outs[i]);
+		free(t[i].output);
 	}
-	free(runs);
-	free(pfd);
-	free(errs);
-	free(outs);
-	free(st);
-	free(state);
+	free(t);
+	free(rs);
 	return ok;
 }
 
@@ -1579,8 +1576,9 @@ restore_settings(struct apply *a)
 static bool
 render_all(struct apply *a)
 {
+	struct job **js = xreallocarray(NULL, a->njobs + 1, sizeof(*js));
 	bool ok = true;
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < a->njobs && ok; i++) {
 		struct job *j = &a->jobs[i];
@@ -1589,8 +1587,11 @@ render_all(struct apply *a)
 		 * so a daemon that is not installed blocks nothing. */
 		if (!j->enabled)
 			continue;
-		ok = resolve_group(j) && render_job(a, j);
+		ok = resolve_group(j);
+		js[n++] = j;
 	}
+	ok = ok && render_jobs(a, js, n);
+	free(js);
 	return ok;
 }
 

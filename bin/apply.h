@@ -68,6 +68,7 @@ void	 make_stage(struct apply *);
 void	 drop_stage(struct apply *);
 void	 sweep_stages(void);
 bool	 render_job(struct apply *, struct job *);
+bool	 render_jobs(struct apply *, struct job **, size_t n);
 struct job *add_job(struct apply *, const struct fwconf_unit *);
 void	 select_jobs(struct apply *, int argc, char *argv[], bool every);
 int	 run_apply(struct apply *);

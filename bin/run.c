@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@
 
 #include "run.h"
 #include "util.h"
+
+extern char **environ;
 
 #define OUTPUT_MAX 65536
 
@@ -168,12 +171,46 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The child's standard streams and process group, for posix_spawn: stdin
+ * from /dev/null, stdout to out, stderr to cap, a group of its own.
+ */
+static int
+spawn_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int out,
+    int cap)
+{
+	if (posix_spawn_file_actions_init(fa) != 0)
+		return -1;
+	if (posix_spawnattr_init(at) != 0) {
+		posix_spawn_file_actions_destroy(fa);
+		return -1;
+	}
+	if (posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0) !=
+	    0 || posix_spawn_file_actions_adddup2(fa, out, 1) != 0 ||
+	    posix_spawn_file_actions_adddup2(fa, cap, 2) != 0 ||
+	    posix_spawnattr_setpgroup(at, 0) != 0 ||
+	    posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP) != 0) {
+		posix_spawn_file_actions_destroy(fa);
+		posix_spawnattr_destroy(at);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Start cmd.  posix_spawn, not fork: fw-apply's pages are not copied for
+ * a child that execs at once, which is most of what a render costs it.
+ * A program that cannot be run is told as a shell would: on its output,
+ * with the status 127 (not found) or 126, when run_finish is called.
+ */
 int
 run_start(struct run *r, const char *cmd, const struct run_paths *p,
     const char *stdout_path, mode_t mode, struct fwconf_err *e)
 {
-	char *line = NULL, **argv = NULL;
-	int null;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	char *line = NULL, **argv = NULL, *sh[4];
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->out = r->cap = r->pidfd = -1;
@@ -181,8 +218,13 @@ run_start(struct run *r, const char *cmd, const struct run_paths *p,
 	r->stdout_path = stdout_path;
 	if (plain(cmd))
 		argv = words(cmd, p);
-	else
+	else {
 		line = expand(cmd, p, true);
+		sh[0] = "sh";
+		sh[1] = "-c";
+		sh[2] = line;
+		sh[3] = NULL;
+	}
 	if ((r->cap = memfd_create("mpfw-output", MFD_CLOEXEC)) == -1) {
 		fwconf_fail_errno(e, "memfd_create");
 		goto fail;
@@ -192,34 +234,26 @@ run_start(struct run *r, const char *cmd, const struct run_paths *p,
 		fwconf_fail_errno(e, "%s", stdout_path);
 		goto fail;
 	}
-	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
-		fwconf_fail_errno(e, "/dev/null");
+	if (spawn_setup(&fa, &at, r->out != -1 ? r->out : r->cap, r->cap) ==
+	    -1) {
+		fwconf_fail_errno(e, "posix_spawn");
 		goto fail;
 	}
 	fflush(NULL);
-	if ((r->pid = fork()) == -1) {
-		fwconf_fail_errno(e, "fork");
-		close(null);
-		goto fail;
-	}
-	if (r->pid == 0) {
-		setpgid(0, 0);
-		if (dup2(null, 0) == -1 || dup2(r->out != -1 ? r->out : r->cap,
-		    1) == -1 || dup2(r->cap, 2) == -1)
-			_exit(127);
-		if (argv != NULL) {
-			execvp(argv[0], argv);
-			dprintf(2, "%s: %s\n", argv[0], strerror(errno));
-			_exit(errno == ENOENT ? 127 : 126);
-		}
-		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
-		_exit(127);
-	}
-	close(null);
-	/* Its group now, so a timeout kills all of it even at once. */
-	setpgid(r->pid, r->pid);
+	if (argv != NULL)
+		rc = posix_spawnp(&r->pid, argv[0], &fa, &at, argv, environ);
+	else
+		rc = posix_spawn(&r->pid, "/bin/sh", &fa, &at, sh, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
 	r->start = now();
-	r->pidfd = (int)pidfd_open(r->pid, 0);
+	if (rc != 0) {
+		r->pid = -1;
+		r->spawn_status = rc == ENOENT ? 127 : 126;
+		dprintf(r->cap, "%s: %s\n", argv != NULL ? argv[0] : "/bin/sh",
+		    strerror(rc));
+	} else
+		r->pidfd = (int)pidfd_open(r->pid, 0);
 	free(line);
 	free_words(argv);
 	return 0;
@@ -292,9 +326,14 @@ run_finish(struct run *r, char **output, struct fwconf_err *e)
 	bool timed_out;
 	int status;
 
-	if (r->pid == -1) {
+	if (r->pid == -1 && r->spawn_status == 0) {
 		*output = xstrdup("");
 		return -1;
+	}
+	if (r->pid == -1) {
+		status = r->spawn_status;
+		*output = read_capture(r->cap);
+		goto done;
 	}
 	status = wait_bounded(r, &timed_out);
 	*output = read_capture(r->cap);
@@ -341,4 +380,104 @@ run_command(const char *cmd, const struct run_paths *p,
 		return -1;
 	}
 	return run_finish(&r, output, e);
+}
+
+/*
+ * Has a started command ended?  Asked without reaping it (WNOWAIT), so
+ * that run_finish reaps it and reads what it said.  One past the timeout
+ * counts too: run_finish kills it.
+ */
+static bool
+ended(const struct run *r)
+{
+	siginfo_t si;
+
+	if (r->pid == -1)
+		return true;		/* it never started: run_finish says */
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)r->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    -1)
+		return true;		/* run_finish says why */
+	return si.si_pid != 0 || now() - r->start >= timeout_secs;
+}
+
+enum { TASK_WAITING, TASK_RUNNING, TASK_DONE };
+
+/* Start task t: false if it could not start (its status -1 then). */
+static bool
+pool_start(struct run_task *t)
+{
+	t->output = NULL;
+	if (run_start(&t->r, t->cmd, &t->paths, t->stdout_path, t->mode,
+	    &t->err) == 0) {
+		t->state = TASK_RUNNING;
+		return true;
+	}
+	t->state = TASK_DONE;
+	t->status = -1;
+	t->output = xstrdup("");
+	return false;
+}
+
+/* Wait until one of the running tasks may have ended. */
+static void
+pool_wait(struct run_task *t, size_t n, struct pollfd *pfd)
+{
+	size_t i, np = 0;
+
+	/* The pidfds wake us the moment one ends; the timeout of the poll
+	 * only bounds the wait for FW_APPLY_TIMEOUT's sake. */
+	for (i = 0; i < n; i++)
+		if (t[i].state == TASK_RUNNING && t[i].r.pidfd != -1) {
+			pfd[np].fd = t[i].r.pidfd;
+			pfd[np].events = POLLIN;
+			np++;
+		}
+	poll(pfd, np, np > 0 ? 100 : 1);
+}
+
+/*
+ * Run the n tasks, as many side by side as there are cores, the next
+ * started as soon as any ends: one slow command does not hold up the
+ * quick ones queued behind it.  With stop_at_failure none is started
+ * after one has failed, and those started are waited for.  True if every
+ * task ran and exited 0; each says how it ended, those never started
+ * with output NULL.
+ */
+bool
+run_pool(struct run_task *t, size_t n, bool stop_at_failure)
+{
+	struct pollfd *pfd = xreallocarray(NULL, n + 1, sizeof(*pfd));
+	long width = run_parallel(), running = 0;
+	size_t next = 0, i;
+	bool failed = false;
+
+	for (i = 0; i < n; i++) {
+		t[i].state = TASK_WAITING;
+		t[i].output = NULL;
+		t[i].status = -1;
+	}
+	while ((next < n && !(failed && stop_at_failure)) || running > 0) {
+		while (next < n && running < width &&
+		    !(failed && stop_at_failure)) {
+			if (pool_start(&t[next]))
+				running++;
+			else
+				failed = true;
+			next++;
+		}
+		if (running == 0)
+			continue;
+		pool_wait(t, n, pfd);
+		for (i = 0; i < n; i++)
+			if (t[i].state == TASK_RUNNING && ended(&t[i].r)) {
+				t[i].status = run_finish(&t[i].r, &t[i].output,
+				    &t[i].err);
+				t[i].state = TASK_DONE;
+				failed |= t[i].status != 0;
+				running--;
+			}
+	}
+	free(pfd);
+	return !failed && next == n;
 }
