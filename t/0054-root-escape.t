@@ -207,6 +207,8 @@ echo "not a salt" >"$out/salt"
 echo "gen=99" >"$out/txn"
 ln -s "$out/gen" "$state/gen.99"
 ln -s "$out/stage" "$state/stage.1.deadbeef"
+mkdir -p "$FW_ROOT/run/mpfw"
+ln -s "$out/stage" "$FW_ROOT/run/mpfw/stage.1.cafe"
 ln -s "$out/gentmp" "$state/.gen.tmp.deadbeef"
 mkdir -p "$state/objects"
 ln -s "$out/objects" "$state/objects/$xx"
@@ -218,6 +220,7 @@ check 'links out in var/lib/mpfw: status, boot, apply and prune replace or remov
 	fails 1 withR fw-apply status >out && has out "^pending	t1	" &&
 	fw-apply boot &&
 	test ! -L "$state/stage.1.deadbeef" && test ! -L "$state/.gen.tmp.deadbeef" &&
+	test ! -L "$FW_ROOT/run/mpfw/stage.1.cafe" &&
 	FW_KEEP_GENERATIONS=1 fw-apply && fw-apply status &&
 	test "$(cat "$FW_ROOT/etc/t1/conf")" = gw5 &&
 	test ! -L "$state/salt" && test ! -e "$state/txn" && test ! -L "$state/txn" &&

@@ -12,6 +12,7 @@
 plan 9
 
 state=$FW_ROOT/var/lib/mpfw
+stages=$FW_ROOT/run/mpfw
 units=$settings/units.d
 files="$FW_ROOT/etc/alpha/main.conf $FW_ROOT/etc/alpha/name.conf
     $FW_ROOT/etc/beta/hosts $FW_ROOT/etc/gamma.conf"
@@ -129,7 +130,10 @@ status_true() {
 	! grep -v '^pending	\|^stale	' "$1" || return 1
 }
 # Nothing left of an interrupted apply.
-leftovers() { ls -A "$state" | grep '^txn$\|^stage\.\|^\.gen\.tmp\.'; }
+leftovers() {
+	{ ls -A "$state"; ls -A "$stages" 2>/dev/null; } |
+	    grep '^txn$\|^stage\.\|^\.gen\.tmp\.'
+}
 
 fw-svc set hostname=h0 imap_max_conn=2
 fw-dns add first 10.1.0.1
@@ -230,9 +234,9 @@ while [ $kills -lt 200 ] && [ $round -lt 500 ]; do
 		done
 	elif [ "$(ls -A "$state/objects" 2>/dev/null | wc -l)" != "$obj0" ]; then
 		phase=store
-	elif ls -A "$state" | grep -q '^stage\.'; then
+	elif ls -A "$stages" 2>/dev/null | grep -q '^stage\.'; then
 		phase=render
-		! ls "$state"/stage.*/*/.checked >/dev/null 2>&1 || phase=check
+		! ls "$stages"/stage.*/*/.checked >/dev/null 2>&1 || phase=check
 	else
 		phase=start
 	fi
@@ -312,5 +316,5 @@ check "and before, in every other phase and after the commit" '
 
 check 'a last apply leaves all live and no temporary file anywhere in the root' '
 	fw-svc set hostname=last && fw-apply && fw-apply status && all_told &&
-	test -z "$(ls -A "$state" | grep "^stage\.\|^\.gen\.tmp\.")" &&
+	test -z "$(leftovers)" &&
 	test -z "$(find "$FW_ROOT" -name "*.mpfw-tmp.*" | tee /dev/stderr)"'
