@@ -1224,9 +1224,9 @@ recover(bool quiet)
 	/* What the interrupted apply had begun (its stage, its temporary
 	 * generation) goes too: `status` settles only here. */
 	sweep_stages();
-	if (gen_current(&cur, &e) == -1)
-		die(&e);
 	n = txn_gen(&x);
+	if (gen_settle_current(n, &e) == -1 || gen_current(&cur, &e) == -1)
+		die(&e);
 	if (n > 0 && cur.n == n) {
 		gen_free(&cur);
 		txn_free(&x);

@@ -256,6 +256,8 @@ gen_begin(struct gen *next, const struct gen *cur, struct fwconf_err *e)
 	return 0;
 }
 
+static long current_number(void);
+
 static int
 fsync_dir(const char *path)
 {
@@ -302,14 +304,19 @@ state_table_write(struct fwconf_table *t, struct fwconf_err *e)
 	return fwconf_table_write(t, e);
 }
 
-/* The four parts as one file, written whole or not at all. */
+/*
+ * The four parts as one file, written whole or not at all.  With
+ * dirsync_later the fsync of the state directory is the caller's, who
+ * renames `current` in it next: one fsync commits both names.
+ */
 static int
-gen_write(struct gen *g, struct fwconf_err *e)
+gen_write(struct gen *g, bool dirsync_later, struct fwconf_err *e)
 {
 	struct fwconf_table all = { 0 };
 	const struct fwconf_record *r;
-	char name[PATH_MAX + 16];
-	size_t i, k;
+	struct fwconf_out o;
+	char name[PATH_MAX + 16], *text;
+	size_t i, k, len;
 	int rv;
 
 	all.path = xstrdup(g->path);
@@ -321,7 +328,15 @@ gen_write(struct gen *g, struct fwconf_err *e)
 			snprintf(name, sizeof(name), "%s%s", parts[k], r->name);
 			tab_set(&all, name, r->value);
 		}
-	rv = state_table_write(&all, e);
+	if ((text = fwconf_table_text(&all, &len)) == NULL)
+		rv = fwconf_fail_errno(e, "%s", g->path);
+	else if ((rv = fwconf_out_open(&o, g->path, 0600, (uid_t)-1,
+	    (gid_t)-1, e)) == 0) {
+		o.dirsync_later = dirsync_later;
+		fwconf_out_write(&o, text, len);
+		rv = fwconf_out_close(&o, e);
+	}
+	free(text);
 	fwconf_table_free(&all);
 	return rv;
 }
@@ -329,16 +344,49 @@ gen_write(struct gen *g, struct fwconf_err *e)
 int
 gen_write_record(struct gen *g, struct fwconf_err *e)
 {
-	return gen_write(g, e);
+	return gen_write(g, false, e);
 }
 
-/* The generation made whole, then current: the apply's point of no return. */
+/*
+ * The generation made whole, then current: the apply's point of no
+ * return.  The directory's one fsync, after both renames, makes both
+ * durable before the caller removes the transaction record; until then
+ * a crash rolls the apply back whatever it left of them.
+ */
 int
 gen_commit(struct gen *g, struct fwconf_err *e)
 {
-	if (gen_write(g, e) == -1)
+	if (gen_write(g, true, e) == -1)
 		return -1;
 	return point_current(g->n, e);
+}
+
+/*
+ * A crash between the two renames of gen_commit, before the fsync that
+ * makes both durable, may leave `current` naming generation n, the one
+ * the unfinished transaction was making, while gen.n itself never
+ * reached the disk.  Then `current` goes back to the newest generation
+ * before n: the transaction is rolled back as if current had never
+ * moved.  0, or -1 with e filled.
+ */
+int
+gen_settle_current(long n, struct fwconf_err *e)
+{
+	long prev;
+
+	if (n <= 0 || current_number() != n || gen_exists(n))
+		return 0;
+	for (prev = n - 1; prev > 0 && !gen_exists(prev); prev--)
+		;
+	if (prev == 0) {
+		char link[PATH_MAX];
+
+		if (state_dir(link, sizeof(link), "current") == -1 ||
+		    (fwconf_unlink(link) == -1 && errno != ENOENT))
+			return fwconf_fail_errno(e, "current");
+		return 0;
+	}
+	return point_current(prev, e);
 }
 
 /* A generation written but never made current goes. */

@@ -40,6 +40,7 @@ int	 state_init(struct fwconf_err *);
 int	 gen_current(struct gen *, struct fwconf_err *);
 int	 gen_load(struct gen *, long n, struct fwconf_err *);
 bool	 gen_exists(long n);
+int	 gen_settle_current(long n, struct fwconf_err *);
 void	 gen_free(struct gen *);
 int	 gen_begin(struct gen *next, const struct gen *cur,
 	    struct fwconf_err *);
