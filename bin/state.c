@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gencache.h"
 #include "state.h"
 #include "util.h"
 
@@ -475,6 +476,36 @@ current_number(void)
 }
 
 /*
+ * The hashes generation num (its file at path) names in the store, onto
+ * live: from the cache while the file is the one it saw, else read.
+ */
+static void
+gen_names(struct gencache *c, long num, const char *path, char ***live,
+    size_t *nlive, size_t *cap)
+{
+	struct fwconf_table t;
+	struct fwconf_err e;
+	const char *cached, *p;
+	char id[96];
+	size_t from = *nlive;
+
+	if (!gencache_id(path, id, sizeof(id)))
+		return;
+	if ((cached = gencache_get(c, num, id)) != NULL) {
+		for (p = cached; *p != '\0'; p += HASH_LEN + (p[HASH_LEN] == ' ')) {
+			*live = xgrow(*live, *nlive, cap, sizeof(**live));
+			(*live)[(*nlive)++] = strndup(p, HASH_LEN);
+		}
+		return;
+	}
+	if (fwconf_table_read(&t, path, &e) == 0) {
+		live_hashes(&t, "tree:settings/", live, nlive, cap);
+		gencache_put(c, num, id, *live + from, *nlive - from);
+	}
+	fwconf_table_free(&t);
+}
+
+/*
  * Keep the newest FW_KEEP_GENERATIONS, and always the current one; the
  * store keeps what is named.  Only directories are generations: a link
  * named gen.99 must not make the real ones look old.
@@ -483,11 +514,12 @@ void
 gen_prune(void)
 {
 	char dir[PATH_MAX], path[PATH_MAX], **live = NULL;
+	struct gencache cache;
 	struct fwconf_table t;
 	struct fwconf_err e;
 	struct dirent *de;
 	long *nums = NULL, num, keep = gen_keep(), cur = current_number();
-	size_t n = 0, cap = 0, ncap = 0, nlive = 0, i;
+	size_t n = 0, cap = 0, ncap = 0, nlive = 0, i, u;
 	char *end;
 	DIR *d;
 
@@ -502,6 +534,7 @@ gen_prune(void)
 			nums[n++] = num;
 		}
 	closedir(d);
+	gencache_load(&cache);
 	for (i = 0; i < n; i++) {
 		pathf(path, sizeof(path), "%s/gen.%ld", dir, nums[i]);
 		/* Newest first by number: the n-keep smallest go. */
@@ -512,11 +545,11 @@ gen_prune(void)
 			fwconf_unlink(path);
 			continue;
 		}
-		if (fwconf_table_read(&t, path, &e) == 0)
-			live_hashes(&t, "tree:settings/", &live, &nlive, &cap);
-		fwconf_table_free(&t);
+		gen_names(&cache, nums[i], path, &live, &nlive, &cap);
 	}
 	free(nums);
+	gencache_save(&cache);
+	gencache_free(&cache);
 	/* What an unfinished transaction names stays too. */
 	if (state_dir(path, sizeof(path), "txn") == 0 &&
 	    fwconf_table_read(&t, path, &e) == 0)
@@ -524,6 +557,13 @@ gen_prune(void)
 	fwconf_table_free(&t);
 	if (nlive > 0)
 		qsort(live, nlive, sizeof(*live), by_str);
+	/* Once each: most generations name the same settings. */
+	for (i = 1, u = nlive > 0; i < nlive; i++)
+		if (strcmp(live[i], live[u - 1]) != 0)
+			live[u++] = live[i];
+		else
+			free(live[i]);
+	nlive = u;
 	store_gc(live, nlive);
 	for (i = 0; i < nlive; i++)
 		free(live[i]);

@@ -2,7 +2,7 @@
 # fw-apply's history: who applied what and why, rollback to any
 # generation, diff and show of any generation, the cost of keeping fifty.
 . ./lib.sh
-plan 16
+plan 18
 
 # Units whose daemons record what they were told: the hash of the file
 # they now have, one line per reload.
@@ -159,3 +159,41 @@ check 'a generation number is never used again, even one current does not name' 
 	fw-dns add stray1 10.9.9.1 && fw-apply &&
 	test "$(readlink "$lib/current")" = "gen.$((n + 2))" &&
 	same stray "$lib/gen.$((n + 1))"'
+
+# The prune after each apply takes what each generation names in the
+# store from var/lib/mpfw/named, one line a generation, instead of
+# reading all fifty; a line is used only for the very file it saw, and
+# only if it passes its own check.  named_as G HASHES...: the line of
+# G's file as it is now, naming HASHES, its check right.
+named_as() {
+	_g=$1
+	shift
+	_line="$_g $(stat -c '%d:%i:%s:%.9Y' "$lib/$_g") $#${*:+ $*}"
+	printf '%s %s\n' "$_line" "$(printf %s "$_line" | sha256sum | cut -c1-64)"
+}
+# A generation of the middle, never pruned by the next few applies, whose
+# table of DNS entries no other generation names: its object's only hold.
+lone=
+for g in $(fw-apply log | sed -n '20,40p' | cut -f1); do
+	h=$(sed -n "s/^tree:settings\/dns	//p" "$lib/$g")
+	if [ "$(grep -l "^tree:settings/dns	$h\$" "$lib"/gen.* | wc -l)" = 1 ]; then
+		lone=$g
+		break
+	fi
+done
+forge() { { grep -v "^$lone " "$lib/named"; named_as "$lone" "$@"; } >named.new &&
+	cp named.new "$lib/named"; }
+
+check 'a line of the cache of what generations name is not used once its file changed' '
+	test -n "$lone" && test -f "$lib/objects/$h" &&
+	test "$(grep -c "^$lone " "$lib/named")" = 1 &&
+	forge && touch -d "1 hour ago" "$lib/$lone" &&
+	fw-svc set hostname=named1 && fw-apply && test -f "$lib/objects/$h" &&
+	grep -q "^$lone .* 1 $h " "$lib/named" &&
+	fw-apply show -g "${lone#gen.}" dns >/dev/null'
+
+check 'nor one that fails its check; one that passes is, for that very file' '
+	{ grep -v "^$lone " "$lib/named"; named_as "$lone" "$h" | sed "s/ 1 $h / 0 /"; } >named.torn &&
+	cp named.torn "$lib/named" && fw-svc set hostname=named2 && fw-apply &&
+	test -f "$lib/objects/$h" && grep -q "^$lone .* 1 $h " "$lib/named" &&
+	forge && fw-svc set hostname=named3 && fw-apply && test ! -e "$lib/objects/$h"'

@@ -28,7 +28,10 @@ traced() {
 # after it; at least one rename.  Says what it found wrong.  A table's
 # note of trust, var/lib/mpfw/checked.NAME, is aside too: it ends in a
 # hash of itself and names the very file it vouches for (lib/table.c), so
-# a crash that leaves it empty or torn costs one check of the table.
+# a crash that leaves it empty or torn costs one check of the table.  So
+# is var/lib/mpfw/named, what each generation names in the store: each
+# line checks itself and names the very file it was read from
+# (bin/gencache.c), and one lost costs a read of that generation.
 durable() {
 	for _f in "$tmp"/trace.*; do
 		awk -v trace="${_f##*/}" '
@@ -51,7 +54,7 @@ durable() {
 			src = f[2] ~ /^\// ? f[2] : fdpath(f[1]) "/" f[2]
 			dst = f[4] ~ /^\// ? f[4] : fdpath(f[3]) "/" f[4]
 			n++
-			if (dst ~ /\/var\/lib\/mpfw\/checked\.[^\/]*$/)
+			if (dst ~ /\/var\/lib\/mpfw\/(checked\.[^\/]*|named)$/)
 				next
 			if (!(src in synced) && !(src in link))
 				printf "%s: %s renamed to %s unsynced\n", trace, src, dst

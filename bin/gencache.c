@@ -1,0 +1,214 @@
+/*
+ * gencache.c: what each kept generation names in the store, cached in
+ * ROOT/var/lib/mpfw/named (0600), so that the prune after every apply
+ * reads one file instead of all the generations (fifty by default).
+ *
+ * A line a generation:
+ *
+ *	gen.N DEV:INO:SIZE:MTIME COUNT HASH... CHECK
+ *
+ * the identity of its file, the hashes its settings name, and CHECK, the
+ * SHA-256 of the line before it.  A generation's file is written once,
+ * and its record only ever rewritten by a rename, which makes another
+ * inode: a line is used only while the file is the very one it names.
+ * The cache is rewritten without an fsync: a line lost, torn or damaged
+ * fails its check and costs one read of its generation, no more; it can
+ * never make the prune take an object for dead that a generation names.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gencache.h"
+#include "state.h"
+#include "store.h"
+#include "util.h"
+
+struct gc_line {
+	long	 n;
+	char	 id[96];
+	char	*hashes;	/* blank-separated */
+	bool	 used;
+};
+
+/* The identity of the file at path, as a line keeps it; false if none. */
+bool
+gencache_id(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+
+	if (fwconf_lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return false;
+	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld", (uintmax_t)st.st_dev,
+	    (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+	    (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	return true;
+}
+
+/* COUNT hashes, blank-separated, and nothing else? */
+static bool
+valid_hashes(const char *s, long count)
+{
+	long n = 0;
+
+	while (*s != '\0') {
+		if (strspn(s, "0123456789abcdef") != HASH_LEN ||
+		    (s[HASH_LEN] != ' ' && s[HASH_LEN] != '\0'))
+			return false;
+		s += HASH_LEN + (s[HASH_LEN] == ' ');
+		n++;
+	}
+	return n == count;
+}
+
+/* One line, without its newline, into c; false if it fails its check. */
+static bool
+parse_line(struct gencache *c, char *line)
+{
+	char *check = strrchr(line, ' '), *id, *idend, *end;
+	struct gc_line *l;
+	hash_t h;
+	long n, count;
+
+	if (check == NULL || strlen(check + 1) != HASH_LEN)
+		return false;
+	*check++ = '\0';
+	hash_buf(line, strlen(line), h);
+	if (strcmp(h, check) != 0 || strncmp(line, "gen.", 4) != 0)
+		return false;
+	n = strtol(line + 4, &id, 10);
+	if (n <= 0 || *id++ != ' ' || (idend = strchr(id, ' ')) == NULL ||
+	    (size_t)(idend - id) >= sizeof(l->id))
+		return false;
+	count = strtol(idend + 1, &end, 10);
+	if (*end == ' ')
+		end++;
+	else if (*end != '\0')
+		return false;
+	if (count < 0 || !valid_hashes(end, count))
+		return false;
+	c->v = xgrow(c->v, c->n, &c->cap, sizeof(*c->v));
+	l = &c->v[c->n++];
+	l->n = n;
+	snprintf(l->id, sizeof(l->id), "%.*s", (int)(idend - id), id);
+	l->hashes = xstrdup(end);
+	l->used = false;
+	return true;
+}
+
+void
+gencache_load(struct gencache *c)
+{
+	char path[PATH_MAX], *buf, *line, *nl;
+	struct fwconf_err e;
+	size_t len;
+
+	memset(c, 0, sizeof(*c));
+	if (state_dir(path, sizeof(path), "named") == -1 ||
+	    fwconf_read_all(path, &buf, &len, NULL, &e) != 0)
+		return;
+	/* A last line without its newline was cut short: left out. */
+	for (line = buf; (nl = memchr(line, '\n', len - (size_t)(line - buf)))
+	    != NULL; line = nl + 1) {
+		*nl = '\0';
+		if (memchr(line, '\0', (size_t)(nl - line)) == NULL &&
+		    !parse_line(c, line))
+			c->dirty = true;
+	}
+	free(buf);
+}
+
+const char *
+gencache_get(struct gencache *c, long n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].n == n && strcmp(c->v[i].id, id) == 0) {
+			c->v[i].used = true;
+			return c->v[i].hashes;
+		}
+	return NULL;
+}
+
+void
+gencache_put(struct gencache *c, long n, const char *id, char *const *hashes,
+    size_t nhashes)
+{
+	struct gc_line *l;
+	size_t i, len = 0;
+
+	for (i = 0; i < nhashes; i++)
+		len += strlen(hashes[i]) + 1;
+	c->v = xgrow(c->v, c->n, &c->cap, sizeof(*c->v));
+	l = &c->v[c->n++];
+	l->n = n;
+	snprintf(l->id, sizeof(l->id), "%s", id);
+	l->hashes = xmalloc(len + 1);
+	l->hashes[0] = '\0';
+	for (i = 0; i < nhashes; i++) {
+		if (i > 0)
+			strlcat(l->hashes, " ", len + 1);
+		strlcat(l->hashes, hashes[i], len + 1);
+	}
+	l->used = true;
+	c->dirty = true;
+}
+
+/* The lines of the generations got or put, if any other changed. */
+void
+gencache_save(struct gencache *c)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], *line;
+	hash_t check;
+	size_t i, nh;
+	const char *p;
+	FILE *f;
+	int fd;
+	bool ok = true;
+
+	for (i = 0; i < c->n; i++)
+		c->dirty |= !c->v[i].used;
+	if (!c->dirty || state_dir(path, sizeof(path), "named") == -1 ||
+	    state_dir(tmp, sizeof(tmp), ".named.tmp") == -1)
+		return;
+	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+	    0600)) == -1)
+		return;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		fwconf_unlink(tmp);
+		return;
+	}
+	for (i = 0; i < c->n && ok; i++) {
+		if (!c->v[i].used)
+			continue;
+		for (nh = 0, p = c->v[i].hashes; *p != '\0'; nh++)
+			p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' ');
+		if (asprintf(&line, "gen.%ld %s %zu%s%s", c->v[i].n, c->v[i].id,
+		    nh, nh > 0 ? " " : "", c->v[i].hashes) == -1)
+			err(FWCONF_SYSTEM, NULL);
+		hash_buf(line, strlen(line), check);
+		ok = fprintf(f, "%s %s\n", line, check) > 0;
+		free(line);
+	}
+	if (fclose(f) == EOF || !ok || fwconf_rename(tmp, path) == -1)
+		fwconf_unlink(tmp);
+}
+
+void
+gencache_free(struct gencache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->v[i].hashes);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
