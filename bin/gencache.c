@@ -11,9 +11,12 @@
  * SHA-256 of the line before it.  A generation's file is written once,
  * and its record only ever rewritten by a rename, which makes another
  * inode: a line is used only while the file is the very one it names.
- * The cache is rewritten without an fsync: a line lost, torn or damaged
+ * The cache is written without an fsync: a line lost, torn or damaged
  * fails its check and costs one read of its generation, no more; it can
  * never make the prune take an object for dead that a generation names.
+ * The line of a new generation is appended; the file is written again
+ * only once it holds more than STALE_MAX lines of generations gone, or
+ * a damaged one.
  */
 #include <sys/stat.h>
 
@@ -30,25 +33,23 @@
 #include "store.h"
 #include "util.h"
 
+#define STALE_MAX 16
+
 struct gc_line {
 	long	 n;
 	char	 id[96];
 	char	*hashes;	/* blank-separated */
+	hash_t	 check;		/* of the line, once known */
 	bool	 used;
 };
 
-/* The identity of the file at path, as a line keeps it; false if none. */
-bool
-gencache_id(const char *path, char *buf, size_t size)
+/* The identity of a generation's file, as a line keeps it. */
+void
+gencache_id(const struct stat *st, char *buf, size_t size)
 {
-	struct stat st;
-
-	if (fwconf_lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
-		return false;
-	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld", (uintmax_t)st.st_dev,
-	    (uintmax_t)st.st_ino, (intmax_t)st.st_size,
-	    (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-	return true;
+	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld", (uintmax_t)st->st_dev,
+	    (uintmax_t)st->st_ino, (intmax_t)st->st_size,
+	    (intmax_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 }
 
 /* COUNT hashes, blank-separated, and nothing else? */
@@ -98,6 +99,7 @@ parse_line(struct gencache *c, char *line)
 	l->n = n;
 	snprintf(l->id, sizeof(l->id), "%.*s", (int)(idend - id), id);
 	l->hashes = xstrdup(end);
+	strlcpy(l->check, check, sizeof(l->check));
 	l->used = false;
 	return true;
 }
@@ -114,12 +116,14 @@ gencache_load(struct gencache *c)
 	    fwconf_read_all(path, &buf, &len, NULL, &e) != 0)
 		return;
 	/* A last line without its newline was cut short: left out. */
+	if (len > 0 && buf[len - 1] != '\n')
+		c->damaged = true;
 	for (line = buf; (nl = memchr(line, '\n', len - (size_t)(line - buf)))
 	    != NULL; line = nl + 1) {
 		*nl = '\0';
-		if (memchr(line, '\0', (size_t)(nl - line)) == NULL &&
+		if (memchr(line, '\0', (size_t)(nl - line)) != NULL ||
 		    !parse_line(c, line))
-			c->dirty = true;
+			c->damaged = true;
 	}
 	free(buf);
 }
@@ -157,48 +161,89 @@ gencache_put(struct gencache *c, long n, const char *id, char *const *hashes,
 			strlcat(l->hashes, " ", len + 1);
 		strlcat(l->hashes, hashes[i], len + 1);
 	}
+	l->check[0] = '\0';
 	l->used = true;
-	c->dirty = true;
 }
 
-/* The lines of the generations got or put, if any other changed. */
+/* The text of line l, its check made if it has none yet. */
+static char *
+line_text(struct gc_line *l)
+{
+	size_t nh;
+	const char *p;
+	char *body, *text;
+
+	for (nh = 0, p = l->hashes; *p != '\0'; nh++)
+		p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' ');
+	if (asprintf(&body, "gen.%ld %s %zu%s%s", l->n, l->id, nh,
+	    nh > 0 ? " " : "", l->hashes) == -1)
+		err(FWCONF_SYSTEM, NULL);
+	if (l->check[0] == '\0')
+		hash_buf(body, strlen(body), l->check);
+	if (asprintf(&text, "%s %s\n", body, l->check) == -1)
+		err(FWCONF_SYSTEM, NULL);
+	free(body);
+	return text;
+}
+
+/* The lines of the generations got or put (with fresh_only, put) to fd;
+ * false on a short write. */
+static bool
+write_lines(struct gencache *c, int fd, bool fresh_only)
+{
+	char *text, *all = NULL;
+	size_t i, len = 0, n;
+	bool ok;
+
+	for (i = 0; i < c->n; i++) {
+		if (!c->v[i].used || (fresh_only && c->v[i].check[0] != '\0'))
+			continue;
+		text = line_text(&c->v[i]);
+		n = strlen(text);
+		all = xreallocarray(all, len + n + 1, 1);
+		memcpy(all + len, text, n);
+		len += n;
+		free(text);
+	}
+	/* One write: an append is one line or nothing, or torn. */
+	ok = len == 0 || write(fd, all, len) == (ssize_t)len;
+	free(all);
+	return ok;
+}
+
+/*
+ * What the prune learnt, to the cache: the lines of the generations put
+ * appended, or, with too many lines of generations gone or a damaged
+ * one, the lines of those got or put written anew.
+ */
 void
 gencache_save(struct gencache *c)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], *line;
-	hash_t check;
-	size_t i, nh;
-	const char *p;
-	FILE *f;
+	char path[PATH_MAX], tmp[PATH_MAX];
+	size_t i, stale = 0, fresh = 0;
+	bool ok;
 	int fd;
-	bool ok = true;
 
-	for (i = 0; i < c->n; i++)
-		c->dirty |= !c->v[i].used;
-	if (!c->dirty || state_dir(path, sizeof(path), "named") == -1 ||
+	for (i = 0; i < c->n; i++) {
+		stale += !c->v[i].used;
+		fresh += c->v[i].used && c->v[i].check[0] == '\0';
+	}
+	if (state_dir(path, sizeof(path), "named") == -1 ||
 	    state_dir(tmp, sizeof(tmp), ".named.tmp") == -1)
 		return;
+	if (!c->damaged && stale <= STALE_MAX) {
+		if (fresh > 0 && (fd = fwconf_open(path, O_WRONLY | O_APPEND |
+		    O_CREAT | O_NOFOLLOW, 0600)) != -1) {
+			write_lines(c, fd, true);
+			close(fd);
+		}
+		return;
+	}
 	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
 	    0600)) == -1)
 		return;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		fwconf_unlink(tmp);
-		return;
-	}
-	for (i = 0; i < c->n && ok; i++) {
-		if (!c->v[i].used)
-			continue;
-		for (nh = 0, p = c->v[i].hashes; *p != '\0'; nh++)
-			p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' ');
-		if (asprintf(&line, "gen.%ld %s %zu%s%s", c->v[i].n, c->v[i].id,
-		    nh, nh > 0 ? " " : "", c->v[i].hashes) == -1)
-			err(FWCONF_SYSTEM, NULL);
-		hash_buf(line, strlen(line), check);
-		ok = fprintf(f, "%s %s\n", line, check) > 0;
-		free(line);
-	}
-	if (fclose(f) == EOF || !ok || fwconf_rename(tmp, path) == -1)
+	ok = write_lines(c, fd, false);
+	if (close(fd) == -1 || !ok || fwconf_rename(tmp, path) == -1)
 		fwconf_unlink(tmp);
 }
 

@@ -7,14 +7,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 struct gencache {
 	struct gc_line *v;
 	size_t	 n, cap;
-	bool	 dirty;
+	bool	 damaged;
 };
 
-bool	 gencache_id(const char *path, char *buf, size_t size);
+void	 gencache_id(const struct stat *, char *buf, size_t size);
 void	 gencache_load(struct gencache *);
 const char *gencache_get(struct gencache *, long n, const char *id);
 void	 gencache_put(struct gencache *, long n, const char *id,

@@ -475,23 +475,26 @@ current_number(void)
 	return *end == '\0' && num > 0 ? num : 0;
 }
 
+/* A generation found in the state directory: its number and identity. */
+struct found {
+	long	 n;
+	char	 id[96];
+};
+
 /*
- * The hashes generation num (its file at path) names in the store, onto
+ * The hashes generation g (its file at path) names in the store, onto
  * live: from the cache while the file is the one it saw, else read.
  */
 static void
-gen_names(struct gencache *c, long num, const char *path, char ***live,
-    size_t *nlive, size_t *cap)
+gen_names(struct gencache *c, const struct found *g, const char *path,
+    char ***live, size_t *nlive, size_t *cap)
 {
 	struct fwconf_table t;
 	struct fwconf_err e;
 	const char *cached, *p;
-	char id[96];
 	size_t from = *nlive;
 
-	if (!gencache_id(path, id, sizeof(id)))
-		return;
-	if ((cached = gencache_get(c, num, id)) != NULL) {
+	if ((cached = gencache_get(c, g->n, g->id)) != NULL) {
 		for (p = cached; *p != '\0'; p += HASH_LEN + (p[HASH_LEN] == ' ')) {
 			*live = xgrow(*live, *nlive, cap, sizeof(**live));
 			(*live)[(*nlive)++] = strndup(p, HASH_LEN);
@@ -500,15 +503,48 @@ gen_names(struct gencache *c, long num, const char *path, char ***live,
 	}
 	if (fwconf_table_read(&t, path, &e) == 0) {
 		live_hashes(&t, "tree:settings/", live, nlive, cap);
-		gencache_put(c, num, id, *live + from, *nlive - from);
+		gencache_put(c, g->n, g->id, *live + from, *nlive - from);
 	}
 	fwconf_table_free(&t);
 }
 
 /*
+ * The generations in the state directory: regular files gen.N, each
+ * looked at once, by name in the directory, so that a link named gen.99
+ * neither counts nor leads anywhere.
+ */
+static struct found *
+find_gens(const char *dir, size_t *np)
+{
+	struct found *v = NULL;
+	struct dirent *de;
+	struct stat st;
+	size_t n = 0, cap = 0;
+	long num;
+	char *end;
+	DIR *d;
+
+	*np = 0;
+	if ((d = fwconf_opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "gen.", 4) == 0 &&
+		    (num = strtol(de->d_name + 4, &end, 10)) > 0 && *end == '\0' &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			v = xgrow(v, n, &cap, sizeof(*v));
+			v[n].n = num;
+			gencache_id(&st, v[n].id, sizeof(v[n].id));
+			n++;
+		}
+	closedir(d);
+	*np = n;
+	return v;
+}
+
+/*
  * Keep the newest FW_KEEP_GENERATIONS, and always the current one; the
- * store keeps what is named.  Only directories are generations: a link
- * named gen.99 must not make the real ones look old.
+ * store keeps what is named.
  */
 void
 gen_prune(void)
@@ -517,37 +553,26 @@ gen_prune(void)
 	struct gencache cache;
 	struct fwconf_table t;
 	struct fwconf_err e;
-	struct dirent *de;
-	long *nums = NULL, num, keep = gen_keep(), cur = current_number();
-	size_t n = 0, cap = 0, ncap = 0, nlive = 0, i, u;
-	char *end;
-	DIR *d;
+	struct found *gens;
+	long keep = gen_keep(), cur = current_number();
+	size_t n, cap = 0, nlive = 0, i, j, u, newer;
 
 	if (state_dir(dir, sizeof(dir), "") == -1 ||
-	    (d = fwconf_opendir(dir)) == NULL)
+	    (gens = find_gens(dir, &n)) == NULL)
 		return;
-	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, "gen.", 4) == 0 &&
-		    (num = strtol(de->d_name + 4, &end, 10)) > 0 && *end == '\0' &&
-		    gen_exists(num)) {
-			nums = xgrow(nums, n, &ncap, sizeof(*nums));
-			nums[n++] = num;
-		}
-	closedir(d);
 	gencache_load(&cache);
 	for (i = 0; i < n; i++) {
-		pathf(path, sizeof(path), "%s/gen.%ld", dir, nums[i]);
+		pathf(path, sizeof(path), "%s/gen.%ld", dir, gens[i].n);
 		/* Newest first by number: the n-keep smallest go. */
-		size_t newer = 0, j;
-		for (j = 0; j < n; j++)
-			newer += nums[j] > nums[i];
-		if ((long)newer >= keep && nums[i] != cur) {
+		for (j = 0, newer = 0; j < n; j++)
+			newer += gens[j].n > gens[i].n;
+		if ((long)newer >= keep && gens[i].n != cur) {
 			fwconf_unlink(path);
 			continue;
 		}
-		gen_names(&cache, nums[i], path, &live, &nlive, &cap);
+		gen_names(&cache, &gens[i], path, &live, &nlive, &cap);
 	}
-	free(nums);
+	free(gens);
 	gencache_save(&cache);
 	gencache_free(&cache);
 	/* What an unfinished transaction names stays too. */
