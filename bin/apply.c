@@ -29,6 +29,7 @@
 #include "apply.h"
 #include "confirm.h"
 #include "run.h"
+#include "unitcache.h"
 #include "util.h"
 
 #ifndef MPFW_VERSION
@@ -55,7 +56,7 @@ apply_load(struct apply *a)
 {
 	struct fwconf_err e;
 
-	if (fwconf_units_load(&a->units, &e) == -1 ||
+	if (units_load(&a->units, &e) == -1 ||
 	    gen_current(&a->cur, &e) == -1)
 		die(&e);
 }
@@ -1236,7 +1237,7 @@ recover(bool quiet)
 	snprintf(name, sizeof(name), "gen.%ld", n);
 	if (state_dir(path, sizeof(path), name) == 0)
 		fwconf_rm_tree(path);
-	if (fwconf_units_load(&us, &e) == -1)
+	if (units_load(&us, &e) == -1)
 		die(&e);
 	r = roll_back_txn(&x, &us, NULL, NULL);
 	if (r == 0 && !quiet)

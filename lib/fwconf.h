@@ -376,6 +376,7 @@ struct fwconf_units {
 };
 
 int	 fwconf_units_load(struct fwconf_units *, struct fwconf_err *);
+int	 fwconf_units_sources(char ***paths, size_t *n, struct fwconf_err *);
 int	 fwconf_units_parse(struct fwconf_units *, const char *text,
 	    const char *origin, struct fwconf_err *);
 void	 fwconf_units_free(struct fwconf_units *);

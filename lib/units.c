@@ -645,29 +645,73 @@ drop_disabled(struct fwconf_units *us)
 	us->n = j;
 }
 
+/*
+ * The files the catalogue is read from, in the order it is: units.conf,
+ * then units.d's *.conf by name.  0, or -1 with e filled.
+ */
 int
-fwconf_units_load(struct fwconf_units *us, struct fwconf_err *e)
+fwconf_units_sources(char ***paths, size_t *np, struct fwconf_err *e)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
 	struct dirent **names = NULL;
-	int i, n, r = 0;
+	char **v;
+	int i, n;
 
-	memset(us, 0, sizeof(*us));
+	*paths = NULL;
+	*np = 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s/units.conf",
 	    fwconf_datadir()) >= sizeof(path) ||
 	    fwconf_path(dir, sizeof(dir), "/etc/mpfw/units.d") == -1)
 		return fwconf_fail(e, FWCONF_SYSTEM, "units: path too long");
-	if (parse_file(us, path, e) == -1)
-		return -1;
-	if ((n = scandir(dir, &names, conf_file, alphasort)) == -1)
-		return errno == ENOENT ? 0 : fwconf_fail_errno(e, "%s", dir);
-	for (i = 0; i < n; i++) {
-		if (r == 0 && (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    names[i]->d_name) < sizeof(path))
-			r = parse_file(us, path, e);
-		free(names[i]);
+	if ((n = scandir(dir, &names, conf_file, alphasort)) == -1) {
+		if (errno != ENOENT)
+			return fwconf_fail_errno(e, "%s", dir);
+		n = 0;
 	}
+	if ((v = calloc((size_t)n + 2, sizeof(*v))) == NULL ||
+	    (v[0] = strdup(path)) == NULL)
+		goto fail;
+	*np = 1;
+	for (i = 0; i < n; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    names[i]->d_name) >= sizeof(path) ||
+		    (v[*np] = strdup(path)) == NULL)
+			goto fail;
+		(*np)++;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
+	*paths = v;
+	return 0;
+fail:
+	fwconf_fail_errno(e, "%s", dir);
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	*np = 0;
+	return -1;
+}
+
+int
+fwconf_units_load(struct fwconf_units *us, struct fwconf_err *e)
+{
+	char **paths;
+	size_t n, i;
+	int r = 0;
+
+	memset(us, 0, sizeof(*us));
+	if (fwconf_units_sources(&paths, &n, e) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (r == 0)
+			r = parse_file(us, paths[i], e);
+		free(paths[i]);
+	}
+	free(paths);
 	if (r == 0)
 		drop_disabled(us);
 	return r;

@@ -2,7 +2,7 @@
 # The unit catalogue: the shipped one rendered and checked for real, and
 # units.d: several files, %d, secrets, placeholders, mistakes, timeouts.
 . ./lib.sh
-plan 17
+plan 20
 
 units=$settings/units.d
 mkdir -p "$units" "$FW_ROOT/etc/ssh"
@@ -192,3 +192,44 @@ check 'nothing applied: rollback and revert say so, exit 1' '
 
 check 'status and diff of an empty root' '
 	fails 1 fw-apply -R "$tmp/empty" status >out && has out "^pending	sshd	never applied"'
+
+# The catalogue parsed once (bin/unitcache.c): var/lib/mpfw/units.cache,
+# used only while fw-apply and every file it was read from are the very
+# ones it names, and none written while one changed in the last two
+# seconds; the wait makes sure one is.
+cache=$FW_ROOT/var/lib/mpfw/units.cache
+cat >"$units/zz-cached.conf" <<X
+unit cached {
+	inputs = {services}
+	render = 'fw-svc get hostname'
+	target = '/etc/cached.one'
+	check = 'true'
+	reload = 'true'
+	soft = reload
+}
+X
+check 'the catalogue is cached, and the cache gives what parsing gives' '
+	rm -f "$cache" && fw-apply units >parsed && test ! -e "$cache" &&
+	fw-apply && fw-apply status && sleep 2.2 &&
+	fw-apply units >first && test -s "$cache" && same parsed first &&
+	has "$cache" "zz-cached.conf" && fw-apply units >cached && same parsed cached &&
+	fw-apply status && fw-svc set hostname=cached1 && fw-apply &&
+	test "$(cat "$FW_ROOT/etc/cached.one")" = cached1 && fw-apply status'
+
+check 'an edit of units.d, a file added or removed, is seen at once' '
+	sed -i "s|/etc/cached.one|/etc/cached.two|" "$units/zz-cached.conf" &&
+	fw-apply units >out && has out "^cached	/etc/cached.two	" &&
+	sed "s/unit cached /unit cachedx /; s|/etc/cached.two|/etc/cachedx|" \
+	    "$units/zz-cached.conf" >"$units/zz-cachedx.conf" &&
+	fw-apply units >out && has out "^cached	" && has out "^cachedx	/etc/cachedx	" &&
+	printf "unit cached {\n\tdisabled = yes\n}\n" >"$units/zz-cachedy.conf" &&
+	fw-apply units >out && ! grep -q "^cached	" out &&
+	rm "$units/zz-cachedy.conf" "$units/zz-cachedx.conf" &&
+	fw-apply units >out && has out "^cached	/etc/cached.two	"'
+
+check 'a cache that fails its check is not used' '
+	sleep 2.2 && fw-apply units >/dev/null && has "$cache" "/etc/cached.two" &&
+	sed -i "s|/etc/cached.two|/etc/cached.bad|" "$cache" &&
+	fw-apply units >out && has out "^cached	/etc/cached.two	" &&
+	! grep -q cached.bad out'
+rm "$units/zz-cached.conf"
