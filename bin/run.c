@@ -198,6 +198,31 @@ spawn_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int out,
 }
 
 /*
+ * argv, whose program has no #!, run by sh, as execvp would: sh finds
+ * it in PATH and, as POSIX has it, runs a file it cannot exec as a
+ * script.  0 or an errno.
+ */
+static int
+spawn_script(pid_t *pid, const posix_spawn_file_actions_t *fa,
+    const posix_spawnattr_t *at, char **argv)
+{
+	char **shv;
+	size_t n;
+	int rc;
+
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	shv = xreallocarray(NULL, n + 4, sizeof(*shv));
+	shv[0] = "sh";
+	shv[1] = "-c";
+	shv[2] = "exec \"$0\" \"$@\"";
+	memcpy(shv + 3, argv, (n + 1) * sizeof(*shv));
+	rc = posix_spawn(pid, "/bin/sh", fa, at, shv, environ);
+	free(shv);
+	return rc;
+}
+
+/*
  * Start cmd.  posix_spawn, not fork: fw-apply's pages are not copied for
  * a child that execs at once, which is most of what a render costs it.
  * A program that cannot be run is told as a shell would: on its output,
@@ -240,9 +265,12 @@ run_start(struct run *r, const char *cmd, const struct run_paths *p,
 		goto fail;
 	}
 	fflush(NULL);
-	if (argv != NULL)
+	if (argv != NULL) {
 		rc = posix_spawnp(&r->pid, argv[0], &fa, &at, argv, environ);
-	else
+		/* A script without #!: sh runs it, as execvp would. */
+		if (rc == ENOEXEC)
+			rc = spawn_script(&r->pid, &fa, &at, argv);
+	} else
 		rc = posix_spawn(&r->pid, "/bin/sh", &fa, &at, sh, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);

@@ -2,7 +2,7 @@
 # The unit catalogue: the shipped one rendered and checked for real, and
 # units.d: several files, %d, secrets, placeholders, mistakes, timeouts.
 . ./lib.sh
-plan 20
+plan 21
 
 units=$settings/units.d
 mkdir -p "$units" "$FW_ROOT/etc/ssh"
@@ -170,6 +170,21 @@ check 'a command of plain words runs without a shell, one with shell syntax with
 	fw-apply && test "$(cat "$tmp/parent.plain")" = fw-apply &&
 	test "$(cat "$tmp/parent.shell")" = sh'
 rm "$units/zz-plain.conf"
+
+# A program of plain words is started by posix_spawn: one without #! is
+# run by sh, as execvp would; one not found fails as sh says, 127.
+mkdir -p "$tmp/nosb"
+printf 'echo "nosb $1"\n' >"$tmp/nosb/nosb"
+chmod +x "$tmp/nosb/nosb"
+printf "unit nosb {\n\trender = 'nosb one'\n\ttarget = '/etc/nosb'\n\tcheck = 'true'\n\treload = 'true'\n\tsoft = reload\n}\n" \
+    >"$units/zz-nosb.conf"
+check 'a script without #! runs; a program not found fails with exit 127' '
+	PATH=$tmp/nosb:$PATH fw-apply && test "$(cat "$FW_ROOT/etc/nosb")" = "nosb one" &&
+	sed -i "s/nosb one/nosb-missing one/" "$units/zz-nosb.conf" &&
+	fails 3 fw-apply 2>err &&
+	has err "nosb: render of /etc/nosb failed (exit 127):" &&
+	has err "nosb-missing: No such file or directory"'
+rm "$units/zz-nosb.conf"
 
 # The cache of the inputs' hashes (fw-apply(1) FILES) trusts a file only
 # while it is the very one it hashed: an edit in place that keeps the
