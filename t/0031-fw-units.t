@@ -172,7 +172,9 @@ check 'a command of plain words runs without a shell, one with shell syntax with
 rm "$units/zz-plain.conf"
 
 # A program of plain words is started by posix_spawn: one without #! is
-# run by sh, as execvp would; one not found fails as sh says, 127.
+# run by sh, as execvp would; one not found fails as sh says, 127 (with
+# a PATH of directories all can search: one that cannot be gives EACCES,
+# 126, as execvp did).
 mkdir -p "$tmp/nosb"
 printf 'echo "nosb $1"\n' >"$tmp/nosb/nosb"
 chmod +x "$tmp/nosb/nosb"
@@ -181,7 +183,7 @@ printf "unit nosb {\n\trender = 'nosb one'\n\ttarget = '/etc/nosb'\n\tcheck = 't
 check 'a script without #! runs; a program not found fails with exit 127' '
 	PATH=$tmp/nosb:$PATH fw-apply && test "$(cat "$FW_ROOT/etc/nosb")" = "nosb one" &&
 	sed -i "s/nosb one/nosb-missing one/" "$units/zz-nosb.conf" &&
-	fails 3 fw-apply 2>err &&
+	fails 3 env PATH="$top/bin:/usr/bin:/bin" fw-apply 2>err &&
 	has err "nosb: render of /etc/nosb failed (exit 127):" &&
 	has err "nosb-missing: No such file or directory"'
 rm "$units/zz-nosb.conf"
