@@ -29,9 +29,11 @@ traced() {
 # note of trust, var/lib/mpfw/checked.NAME, is aside too: it ends in a
 # hash of itself and names the very file it vouches for (lib/table.c), so
 # a crash that leaves it empty or torn costs one check of the table.  So
-# is var/lib/mpfw/named, what each generation names in the store: each
-# line checks itself and names the very file it was read from
-# (bin/gencache.c), and one lost costs a read of that generation.
+# are fw-apply's caches in var/lib/mpfw, named (what each generation
+# names in the store, bin/gencache.c), units.cache (the catalogue,
+# bin/unitcache.c) and hashes (the inputs' hashes, apply.c): each line,
+# or the whole, checks itself and names the very files it was made from,
+# and one lost costs a read, a parse or a hash.
 durable() {
 	for _f in "$tmp"/trace.*; do
 		awk -v trace="${_f##*/}" '
@@ -54,7 +56,7 @@ durable() {
 			src = f[2] ~ /^\// ? f[2] : fdpath(f[1]) "/" f[2]
 			dst = f[4] ~ /^\// ? f[4] : fdpath(f[3]) "/" f[4]
 			n++
-			if (dst ~ /\/var\/lib\/mpfw\/(checked\.[^\/]*|named)$/)
+			if (dst ~ /\/var\/lib\/mpfw\/(checked\.[^\/]*|named|units\.cache|hashes)$/)
 				next
 			if (!(src in synced) && !(src in link))
 				printf "%s: %s renamed to %s unsynced\n", trace, src, dst
