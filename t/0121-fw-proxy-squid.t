@@ -32,8 +32,14 @@ check 'the first apply starts squid, silently; squid3 stays off' '
 	fw-apply >out 2>&1 && ! test -s out && kill -0 "$(squid_pid squid)" &&
 	test ! -e "$FW_ROOT/run/squid3.pid"'
 
+# squid_said: why a request through Squid failed, for the TAP log.
+squid_said() {
+	echo "curl exit $1; the end of Squid's cache.log:"
+	tail -n 20 "$FW_ROOT/var/log/squid/cache.log"
+	return 1
+}
 check 'a request through it arrives, with Squid in Via' '
-	get $p1 http://127.0.0.1:$o1/ -H "X-Test: one" >out &&
+	{ get $p1 http://127.0.0.1:$o1/ -H "X-Test: one" >out || squid_said $?; } &&
 	has out "^X-Test: one\$" && has out "^Via: 1.1 firewall.example.lan"'
 
 check 'fw-proxy probe: exit 0, the status and the proxy headers, one a line' '
