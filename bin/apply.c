@@ -766,8 +766,8 @@ stage_job(struct apply *a, struct job *j)
 	return true;
 }
 
-/* One render of a pool: the job and the file it writes. */
-struct render {
+/* A command of a pool about a job: the job, its file, and %t. */
+struct job_task {
 	struct job *j;
 	size_t	 file;
 	char	 installed[PATH_MAX];	/* %t */
@@ -775,7 +775,7 @@ struct render {
 
 /* Say why the first render that failed, in catalogue order, failed. */
 static void
-render_failed(const struct render *rs, const struct run_task *t, size_t n)
+render_failed(const struct job_task *rs, const struct run_task *t, size_t n)
 {
 	const struct fwconf_unit *u;
 	const char *target;
@@ -805,7 +805,7 @@ render_failed(const struct render *rs, const struct run_task *t, size_t n)
 bool
 render_jobs(struct apply *a, struct job **js, size_t n)
 {
-	struct render *rs;
+	struct job_task *rs;
 	struct run_task *t;
 	size_t k, i, nt = 0;
 	bool ok;
@@ -880,7 +880,7 @@ static bool
 check_jobs(struct apply *a)
 {
 	struct run_task *t = xreallocarray(NULL, a->njobs + 1, sizeof(*t));
-	struct render *rs = xreallocarray(NULL, a->njobs + 1, sizeof(*rs));
+	struct job_task *rs = xreallocarray(NULL, a->njobs + 1, sizeof(*rs));
 	size_t i, n = 0;
 	bool ok = true;
 

@@ -7,7 +7,8 @@
  * when it fails.  A command that outlives FW_APPLY_TIMEOUT seconds
  * (default 120) is killed with its process group, so a hung reload cannot
  * hold the lock for ever.  Commands may run side by side: run_start, then
- * run_finish each.
+ * run_finish each, or run_pool for a list of them, as many at once as
+ * there are cores.  They are started with posix_spawn.
  */
 #include <sys/mman.h>
 #include <sys/pidfd.h>
@@ -173,28 +174,31 @@ now(void)
 
 /*
  * The child's standard streams and process group, for posix_spawn: stdin
- * from /dev/null, stdout to out, stderr to cap, a group of its own.
+ * from /dev/null, stdout to out, stderr to cap, a group of its own.  0,
+ * or an errno.
  */
 static int
 spawn_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int out,
     int cap)
 {
-	if (posix_spawn_file_actions_init(fa) != 0)
-		return -1;
-	if (posix_spawnattr_init(at) != 0) {
+	int rc;
+
+	if ((rc = posix_spawn_file_actions_init(fa)) != 0)
+		return rc;
+	if ((rc = posix_spawnattr_init(at)) != 0) {
 		posix_spawn_file_actions_destroy(fa);
-		return -1;
+		return rc;
 	}
-	if (posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0) !=
-	    0 || posix_spawn_file_actions_adddup2(fa, out, 1) != 0 ||
-	    posix_spawn_file_actions_adddup2(fa, cap, 2) != 0 ||
-	    posix_spawnattr_setpgroup(at, 0) != 0 ||
-	    posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP) != 0) {
+	if ((rc = posix_spawn_file_actions_addopen(fa, 0, "/dev/null",
+	    O_RDONLY, 0)) != 0 ||
+	    (rc = posix_spawn_file_actions_adddup2(fa, out, 1)) != 0 ||
+	    (rc = posix_spawn_file_actions_adddup2(fa, cap, 2)) != 0 ||
+	    (rc = posix_spawnattr_setpgroup(at, 0)) != 0 ||
+	    (rc = posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP)) != 0) {
 		posix_spawn_file_actions_destroy(fa);
 		posix_spawnattr_destroy(at);
-		return -1;
 	}
-	return 0;
+	return rc;
 }
 
 /*
@@ -259,8 +263,9 @@ run_start(struct run *r, const char *cmd, const struct run_paths *p,
 		fwconf_fail_errno(e, "%s", stdout_path);
 		goto fail;
 	}
-	if (spawn_setup(&fa, &at, r->out != -1 ? r->out : r->cap, r->cap) ==
-	    -1) {
+	if ((rc = spawn_setup(&fa, &at, r->out != -1 ? r->out : r->cap,
+	    r->cap)) != 0) {
+		errno = rc;
 		fwconf_fail_errno(e, "posix_spawn");
 		goto fail;
 	}
