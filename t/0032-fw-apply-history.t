@@ -110,16 +110,7 @@ mkdir "$tmp/big"
 	FW_ROOT=$tmp/big
 	settings=$FW_ROOT/etc/mpfw
 	only_units
-	cat >"$settings/units.d/test.conf" <<X
-unit hosts {
-	inputs = {services, dns}
-	render = 'fw-dns render'
-	target = '/etc/hosts.mpfw'
-	check  = 'true'
-	reload = 'true'
-	soft   = reload
-}
-X
+	hosts_unit true
 	awk 'BEGIN { for (i = 0; i < 100000; i++)
 		printf "b%06d 10.%d.%d.%d\n", i, int(i / 65536), int(i / 256) % 256, i % 256 }' |
 	    fw-dns import
