@@ -76,7 +76,7 @@ apply_load(struct apply *a)
  */
 struct hcache {
 	char	 name[64];
-	char	 id[2][128];
+	char	 id[2][FILE_ID_MAX];
 	char	 hash[SHA256_DIGEST_STRING_LENGTH];
 };
 
@@ -174,12 +174,8 @@ file_id(const char *path, char *buf, size_t size, time_t now)
 		snprintf(buf, size, "absent");
 		return errno == ENOENT;
 	}
-	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld:%jd.%09ld",
-	    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
-	    (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-	    (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-	return S_ISREG(st.st_mode) && now - st.st_ctim.tv_sec >= 2 &&
-	    now - st.st_mtim.tv_sec >= 2;
+	file_identity(&st, buf, size);
+	return S_ISREG(st.st_mode) && !changed_lately(&st, now);
 }
 
 /* A settings file and its secrets, hashed together. */

@@ -5,7 +5,7 @@
  *
  * A line a generation:
  *
- *	gen.N DEV:INO:SIZE:MTIME COUNT HASH... CHECK
+ *	gen.N DEV:INO:SIZE:MTIME:CTIME COUNT HASH... CHECK
  *
  * the identity of its file, the hashes its settings name, and CHECK, the
  * SHA-256 of the line before it.  A generation's file is written once,
@@ -37,20 +37,11 @@
 
 struct gc_line {
 	long	 n;
-	char	 id[96];
+	char	 id[FILE_ID_MAX];	/* of its file: file_identity */
 	char	*hashes;	/* blank-separated */
 	hash_t	 check;		/* of the line, once known */
 	bool	 used;
 };
-
-/* The identity of a generation's file, as a line keeps it. */
-void
-gencache_id(const struct stat *st, char *buf, size_t size)
-{
-	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld", (uintmax_t)st->st_dev,
-	    (uintmax_t)st->st_ino, (intmax_t)st->st_size,
-	    (intmax_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
-}
 
 /* COUNT hashes, blank-separated, and nothing else? */
 static bool

@@ -7,7 +7,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/stat.h>
 
 struct gencache {
 	struct gc_line *v;
@@ -15,7 +14,6 @@ struct gencache {
 	bool	 damaged;
 };
 
-void	 gencache_id(const struct stat *, char *buf, size_t size);
 void	 gencache_load(struct gencache *);
 const char *gencache_get(struct gencache *, long n, const char *id);
 void	 gencache_put(struct gencache *, long n, const char *id,

@@ -478,7 +478,7 @@ current_number(void)
 /* A generation found in the state directory: its number and identity. */
 struct found {
 	long	 n;
-	char	 id[96];
+	char	 id[FILE_ID_MAX];
 };
 
 /*
@@ -534,7 +534,7 @@ find_gens(const char *dir, size_t *np)
 		    S_ISREG(st.st_mode)) {
 			v = xgrow(v, n, &cap, sizeof(*v));
 			v[n].n = num;
-			gencache_id(&st, v[n].id, sizeof(v[n].id));
+			file_identity(&st, v[n].id, sizeof(v[n].id));
 			n++;
 		}
 	closedir(d);

@@ -94,17 +94,14 @@ put_str(struct text *t, const char *s)
 static bool
 add_id(struct text *t, const char *what, const char *path, bool *racy)
 {
+	char id[FILE_ID_MAX];
 	struct stat st;
-	time_t now = time(NULL);
 
 	if (stat(path, &st) == -1)
 		return false;
-	if (now - st.st_mtim.tv_sec < 2 || now - st.st_ctim.tv_sec < 2)
-		*racy = true;
-	putf(t, "%s %ju:%ju:%jd:%jd.%09ld:%jd.%09ld ", what,
-	    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
-	    (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-	    (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	*racy |= changed_lately(&st, time(NULL));
+	file_identity(&st, id, sizeof(id));
+	putf(t, "%s %s ", what, id);
 	put_str(t, path);
 	return true;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,4 +212,30 @@ pathf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= size)
 		errx(FWCONF_SYSTEM, "%.80s...: path too long", buf);
+}
+
+/*
+ * What identifies a file to the caches of the state directory (the
+ * inputs' hashes, the unit catalogue, what each generation names): its
+ * device, inode, size, and modification and change times.  Any write, a
+ * rename over it or a restore changes one of them.
+ */
+void
+file_identity(const struct stat *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld:%jd.%09ld",
+	    (uintmax_t)st->st_dev, (uintmax_t)st->st_ino, (intmax_t)st->st_size,
+	    (intmax_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+	    (intmax_t)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/*
+ * Changed in the last two seconds?  A change within the same tick of the
+ * clock would leave its times as they are (git's "racy" files): a cache
+ * keyed on its identity is not made for it yet.
+ */
+bool
+changed_lately(const struct stat *st, time_t now)
+{
+	return now - st->st_mtim.tv_sec < 2 || now - st->st_ctim.tv_sec < 2;
 }

@@ -2,8 +2,10 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "fwconf.h"
 
@@ -26,5 +28,11 @@ int	 lock_for_writing(void);
 void	 sibling(char *buf, size_t size, const char *tool);
 void	 settle_countdown(void);
 int	 lock_through_countdown(void);
+
+struct stat;
+/* The identity of a file, as the caches key on it; FILE_ID_MAX bytes. */
+#define FILE_ID_MAX 128
+void	 file_identity(const struct stat *, char *buf, size_t size);
+bool	 changed_lately(const struct stat *, time_t now);
 
 #endif

@@ -159,7 +159,7 @@ check 'a generation number is never used again, even one current does not name' 
 named_as() {
 	_g=$1
 	shift
-	_line="$_g $(stat -c '%d:%i:%s:%.9Y' "$lib/$_g") $#${*:+ $*}"
+	_line="$_g $(stat -c '%d:%i:%s:%.9Y:%.9Z' "$lib/$_g") $#${*:+ $*}"
 	printf '%s %s\n' "$_line" "$(printf %s "$_line" | sha256sum | cut -c1-64)"
 }
 # A generation of the middle, never pruned by the next few applies, whose
