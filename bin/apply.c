@@ -133,33 +133,21 @@ hc_load(void)
 static void
 hc_save(void)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX], line[640];
-	char check[SHA256_DIGEST_STRING_LENGTH];
-	size_t i;
-	int fd, n;
-	bool ok = true;
+	char check[SHA256_DIGEST_STRING_LENGTH], *buf = NULL;
+	size_t i, len = 0;
+	FILE *m;
 
 	hc_dirty = false;
-	if (state_dir(dir, sizeof(dir), "") == -1 ||
-	    state_dir(path, sizeof(path), "hashes") == -1 ||
-	    state_dir(tmp, sizeof(tmp), ".hashes.tmp") == -1)
+	if ((m = open_memstream(&buf, &len)) == NULL)
 		return;
-	/* Not before the first apply has made the state directory. */
-	if ((fd = fwconf_open(dir, O_RDONLY | O_DIRECTORY, 0)) == -1)
-		return;
-	close(fd);
-	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
-	    0600)) == -1)
-		return;
-	for (i = 0; i < nhc && ok; i++) {
+	for (i = 0; i < nhc; i++) {
 		hc_check(&hc[i], check);
-		n = snprintf(line, sizeof(line), "%s %s %s %s %s\n", hc[i].name,
-		    hc[i].id[0], hc[i].id[1], hc[i].hash, check);
-		ok = n > 0 && (size_t)n < sizeof(line) &&
-		    write(fd, line, (size_t)n) == n;
+		fprintf(m, "%s %s %s %s %s\n", hc[i].name, hc[i].id[0],
+		    hc[i].id[1], hc[i].hash, check);
 	}
-	if (close(fd) == -1 || !ok || fwconf_rename(tmp, path) == -1)
-		fwconf_unlink(tmp);
+	if (fclose(m) == 0)
+		state_cache_write("hashes", buf, len, false);
+	free(buf);
 }
 
 /* What identifies path's file: "absent", or its device, inode, size and

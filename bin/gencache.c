@@ -177,65 +177,53 @@ line_text(struct gc_line *l)
 	return text;
 }
 
-/* The lines of the generations got or put (with fresh_only, put) to fd;
- * false on a short write. */
-static bool
-write_lines(struct gencache *c, int fd, bool fresh_only)
+/*
+ * The lines of the generations got or put (with fresh_only, those put),
+ * as one text; its length in *len.
+ */
+static char *
+lines_text(struct gencache *c, bool fresh_only, size_t *len)
 {
 	char *text, *all = NULL;
-	size_t i, len = 0, n;
-	bool ok;
+	size_t i, n;
 
+	*len = 0;
 	for (i = 0; i < c->n; i++) {
 		if (!c->v[i].used || (fresh_only && c->v[i].check[0] != '\0'))
 			continue;
 		text = line_text(&c->v[i]);
 		n = strlen(text);
-		all = xreallocarray(all, len + n + 1, 1);
-		memcpy(all + len, text, n);
-		len += n;
+		all = xreallocarray(all, *len + n + 1, 1);
+		memcpy(all + *len, text, n);
+		*len += n;
 		free(text);
 	}
-	/* One write: an append is one line or nothing, or torn. */
-	ok = len == 0 || write(fd, all, len) == (ssize_t)len;
-	free(all);
-	return ok;
+	return all;
 }
 
 /*
  * What the prune learnt, to the cache: the lines of the generations put
- * appended, or, with too many lines of generations gone or a damaged
- * one, the lines of those got or put written anew.
+ * appended, in one write, so that an append is one line or nothing, or
+ * torn; or, with too many lines of generations gone or a damaged one,
+ * the lines of those got or put written anew.
  */
 void
 gencache_save(struct gencache *c)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	size_t i, stale = 0, fresh = 0;
-	bool ok;
-	int fd;
+	size_t i, stale = 0, fresh = 0, len;
+	bool append;
+	char *text;
 
 	for (i = 0; i < c->n; i++) {
 		stale += !c->v[i].used;
 		fresh += c->v[i].used && c->v[i].check[0] == '\0';
 	}
-	if (state_dir(path, sizeof(path), "named") == -1 ||
-	    state_dir(tmp, sizeof(tmp), ".named.tmp") == -1)
+	append = !c->damaged && stale <= STALE_MAX;
+	if (append && fresh == 0)
 		return;
-	if (!c->damaged && stale <= STALE_MAX) {
-		if (fresh > 0 && (fd = fwconf_open(path, O_WRONLY | O_APPEND |
-		    O_CREAT | O_NOFOLLOW, 0600)) != -1) {
-			write_lines(c, fd, true);
-			close(fd);
-		}
-		return;
-	}
-	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
-	    0600)) == -1)
-		return;
-	ok = write_lines(c, fd, false);
-	if (close(fd) == -1 || !ok || fwconf_rename(tmp, path) == -1)
-		fwconf_unlink(tmp);
+	text = lines_text(c, append, &len);
+	state_cache_write("named", text, len, append);
+	free(text);
 }
 
 void

@@ -306,6 +306,35 @@ state_table_write(struct fwconf_table *t, struct fwconf_err *e)
 }
 
 /*
+ * The cache NAME of the state directory written whole, a temporary file
+ * renamed over it, or with append added at its end in one write.  No
+ * fsync: each cache checks itself, and one lost or torn costs its reader
+ * a parse, a read or a hash (t/0056 sets them aside).  Nothing happens
+ * where the state directory is not made yet, nor on a failure: a cache
+ * is never worth an error.
+ */
+void
+state_cache_write(const char *name, const char *buf, size_t len, bool append)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], dot[NAME_MAX + 8];
+	bool ok;
+	int fd;
+
+	snprintf(dot, sizeof(dot), ".%s.tmp", name);
+	if (state_dir(path, sizeof(path), name) == -1 ||
+	    state_dir(tmp, sizeof(tmp), append ? name : dot) == -1)
+		return;
+	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_NOFOLLOW |
+	    (append ? O_APPEND : O_TRUNC), 0600)) == -1)
+		return;
+	ok = len == 0 || write(fd, buf, len) == (ssize_t)len;
+	if (close(fd) == -1)
+		ok = false;
+	if (!append && (!ok || fwconf_rename(tmp, path) == -1))
+		fwconf_unlink(tmp);
+}
+
+/*
  * The four parts as one file, written whole or not at all.  With
  * dirsync_later the fsync of the state directory is the caller's, who
  * renames `current` in it next: one fsync commits both names.

@@ -48,6 +48,8 @@ int	 gen_commit(struct gen *, struct fwconf_err *);
 void	 gen_abandon(struct gen *);
 int	 gen_write_record(struct gen *, struct fwconf_err *);
 int	 state_table_write(struct fwconf_table *, struct fwconf_err *);
+void	 state_cache_write(const char *name, const char *buf, size_t len,
+	    bool append);
 void	 gen_prune(void);
 long	 gen_keep(void);
 

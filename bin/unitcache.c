@@ -318,29 +318,19 @@ no:
 }
 
 static void
-write_cache(const char *path, const struct text *key,
-    const struct fwconf_units *us)
+write_cache(const struct text *key, const struct fwconf_units *us)
 {
-	char tmp[PATH_MAX], sum[SHA256_DIGEST_STRING_LENGTH];
+	char sum[SHA256_DIGEST_STRING_LENGTH];
 	struct text t = { 0 };
 	size_t i;
-	int fd;
-	bool ok;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return;
 	put(&t, key->s, key->len);
 	putf(&t, "%zu\n", us->n);
 	for (i = 0; i < us->n; i++)
 		put_unit(&t, &us->v[i]);
 	SHA256Data((const unsigned char *)t.s, t.len, sum);
 	putf(&t, "check %s\n", sum);
-	if ((fd = fwconf_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
-	    0600)) != -1) {
-		ok = write(fd, t.s, t.len) == (ssize_t)t.len;
-		if (close(fd) == -1 || !ok || fwconf_rename(tmp, path) == -1)
-			fwconf_unlink(tmp);
-	}
+	state_cache_write("units.cache", t.s, t.len, false);
 	free(t.s);
 }
 
@@ -362,10 +352,10 @@ units_load(struct fwconf_units *us, struct fwconf_err *e)
 		free(key.s);
 		return -1;
 	}
-	/* Where there is no state directory yet, the open fails: a verb
+	/* Where there is no state directory yet, none is made: a verb
 	 * that only reads makes none. */
 	if (keyed && !racy)
-		write_cache(path, &key, us);
+		write_cache(&key, us);
 	free(key.s);
 	return 0;
 }
