@@ -1636,16 +1636,7 @@ read_index(char *text, const char *url, struct outcome *o)
 static long
 fetch_timeout(void)
 {
-	const char *t = getenv("FW_MAINT_TIMEOUT"), *errstr;
-	long secs;
-
-	if (t == NULL || *t == '\0')
-		return FETCH_TIMEOUT;
-	secs = (long)strtonum(t, 1, 600, &errstr);
-	if (errstr != NULL)
-		errx(FWCONF_USAGE, "FW_MAINT_TIMEOUT=%s: must be a number of "
-		    "seconds from 1 to 600", shown(t));
-	return secs;
+	return env_number("FW_MAINT_TIMEOUT", 1, 600, FETCH_TIMEOUT, "seconds");
 }
 
 /*

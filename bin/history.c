@@ -182,12 +182,6 @@ table_changes(const char *name, const char *was, size_t wlen,
 	return n;
 }
 
-static int
-by_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * The lines of a file, comments and blank lines aside, sorted; *copy
  * holds them (the file may have no NUL at its end).
@@ -212,7 +206,7 @@ sorted_lines(const char *text, size_t len, char **copy, size_t *np)
 		v[n++] = line;
 	}
 	if (n > 1)
-		qsort(v, n, sizeof(*v), by_line);
+		qsort(v, n, sizeof(*v), str_cmp);
 	*np = n;
 	return v;
 }

@@ -440,16 +440,7 @@ gen_abandon(struct gen *g)
 long
 gen_keep(void)
 {
-	const char *s = getenv("FW_KEEP_GENERATIONS"), *errstr;
-	long n;
-
-	if (s == NULL || *s == '\0')
-		return KEEP_DEFAULT;
-	n = (long)strtonum(s, 1, 100000, &errstr);
-	if (errstr != NULL)
-		errx(FWCONF_USAGE, "FW_KEEP_GENERATIONS=%.40s: must be a "
-		    "number from 1 to 100000", s);
-	return n;
+	return env_number("FW_KEEP_GENERATIONS", 1, 100000, KEEP_DEFAULT, NULL);
 }
 
 /*
@@ -478,12 +469,6 @@ live_hashes(const struct fwconf_table *t, const char *prefix, char ***v,
 			}
 		}
 	}
-}
-
-static int
-by_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The number of the generation `current` names, or 0. */
@@ -610,7 +595,7 @@ gen_prune(void)
 		live_hashes(&t, NULL, &live, &nlive, &cap);
 	fwconf_table_free(&t);
 	if (nlive > 0)
-		qsort(live, nlive, sizeof(*live), by_str);
+		qsort(live, nlive, sizeof(*live), str_cmp);
 	/* Once each: most generations name the same settings. */
 	for (i = 1, u = nlive > 0; i < nlive; i++)
 		if (strcmp(live[i], live[u - 1]) != 0)

@@ -272,18 +272,12 @@ store_get(const hash_t h, char **buf, size_t *len, struct fwconf_err *e)
 
 /* ---- garbage ---- */
 
-static int
-by_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool
 is_live(char *const *live, size_t n, const char *h)
 {
 	const char *key = h;
 
-	return bsearch(&key, live, n, sizeof(*live), by_str) != NULL;
+	return bsearch(&key, live, n, sizeof(*live), str_cmp) != NULL;
 }
 
 /* The base of a delta, or false. */
@@ -328,7 +322,7 @@ store_gc(char *const *live, size_t n)
 			all = xgrow(all, nall, &cap, sizeof(*all));
 			all[nall++] = xstrdup(base);
 		}
-	qsort(all, nall, sizeof(*all), by_str);
+	qsort(all, nall, sizeof(*all), str_cmp);
 	if (state_dir(dir, sizeof(dir), "objects") == -1 ||
 	    (d = fwconf_opendir(dir)) == NULL)
 		goto done;

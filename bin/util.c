@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "verb.h"
 
 void *
 xmalloc(size_t n)
@@ -238,4 +239,32 @@ bool
 changed_lately(const struct stat *st, time_t now)
 {
 	return now - st->st_mtim.tv_sec < 2 || now - st->st_ctim.tv_sec < 2;
+}
+
+/*
+ * The whole number in the environment variable name, from min to max;
+ * dflt when it is unset or empty.  Anything else stops the tool, exit 2,
+ * naming the variable and the range, in what ("seconds") if not NULL.
+ */
+long
+env_number(const char *name, long min, long max, long dflt, const char *what)
+{
+	const char *s = getenv(name), *errstr;
+	long n;
+
+	if (s == NULL || *s == '\0')
+		return dflt;
+	n = (long)strtonum(s, min, max, &errstr);
+	if (errstr != NULL)
+		errx(FWCONF_USAGE, "%s=%s: must be a number%s%s from %ld to %ld",
+		    name, shown(s), what != NULL ? " of " : "",
+		    what != NULL ? what : "", min, max);
+	return n;
+}
+
+/* strcmp for qsort and bsearch of an array of strings. */
+int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }

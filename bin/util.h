@@ -29,6 +29,10 @@ void	 sibling(char *buf, size_t size, const char *tool);
 void	 settle_countdown(void);
 int	 lock_through_countdown(void);
 
+long	 env_number(const char *name, long min, long max, long dflt,
+	    const char *what);
+int	 str_cmp(const void *, const void *);
+
 struct stat;
 /* The identity of a file, as the caches key on it; FILE_ID_MAX bytes. */
 #define FILE_ID_MAX 128
