@@ -1016,6 +1016,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	run_setup();
+	/* A bad FW_KEEP_GENERATIONS is refused now, not by the prune after
+	 * an apply that was then done already. */
+	(void)gen_keep();
 	if (argc > 0 && (v = verb_find(verbs, argv[0])) != NULL) {
 		if (opt_given)
 			errx(FWCONF_USAGE, "-c, -f, -m and -n are options of the "

@@ -4,7 +4,7 @@
 # its watcher; crashes and exit statuses; secrets; the port rule; small
 # things users trip on.
 . ./lib.sh
-plan 30
+plan 31
 
 only_units
 hosts_unit "sha256sum <%t >>$tmp/told.hosts"
@@ -160,6 +160,13 @@ check 'FW_APPLY_TIMEOUT must be a finite number of seconds above 0' '
 		FW_APPLY_TIMEOUT=$t fails 2 fw-apply 2>err || exit 1
 		has err "FW_APPLY_TIMEOUT=$t: must be a number" || exit 1
 	done'
+
+check 'a bad FW_KEEP_GENERATIONS is refused before anything is applied' '
+	fw-dns add keep1 192.168.1.87 &&
+	FW_KEEP_GENERATIONS=0 fails 2 fw-apply 2>err &&
+	has err "FW_KEEP_GENERATIONS=0: must be a number from 1 to 100000" &&
+	fails 1 fw-apply status >out && has out "^pending	hosts	" &&
+	fw-apply && fw-apply status'
 
 # ---- secrets ----
 
