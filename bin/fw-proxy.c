@@ -332,7 +332,6 @@ static const struct kv_render renders[] = {
 };
 
 /* `fw-proxy pac`: what the pac unit installs, as render pac writes it. */
-/* The PAC file browsers get: the render of the pac unit's file. */
 static int
 cmd_pac(int argc, char *argv[])
 {

@@ -984,16 +984,17 @@ read_disks(struct disks *dk, struct fwconf_err *e)
 	const struct fwconf_schema *schema = fwconf_schema_builtin("services");
 	static const char *const keys[] = { "disk_temp", "disk_temp_warn",
 	    "disk_temp_crit", "disk_smart" };
+	enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 	struct fwconf_settings svc;
 	const struct fwconf_key *k;
-	const char *v[4], *bad;
+	const char *v[NKEYS], *bad;
 	size_t i;
 
 	if (schema == NULL)
 		return fwconf_fail(e, FWCONF_SYSTEM, "services: no such schema");
 	if (fwconf_settings_open(&svc, schema, e) == -1)
 		return -1;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < NKEYS; i++) {
 		if ((k = fwconf_key_find(schema, keys[i])) == NULL) {
 			fwconf_settings_close(&svc);
 			return fwconf_fail(e, FWCONF_SYSTEM, "services: no key %s",

@@ -4,8 +4,9 @@
  * authentication, for the proxies' clients (fw-svc's networks and
  * client_nets), connecting (CONNECT only: no BIND, no UDP) to the ports
  * of socks_ports in the Internet and the DMZ, never into lan_nets or
- * extra_net nor to the firewall's own lan_ip.  Rules are read in order, the first match
- * decides, and what no pass rule takes is blocked and logged.
+ * extra_net nor to the firewall's own lan_ip.  Rules are read in order,
+ * the first match decides, and what no pass rule takes is blocked and
+ * logged.
  *
  * Dante connects out from an address it is given and cannot be given a
  * wildcard: it is lan_ip, which the firewall's masquerading translates
