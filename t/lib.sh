@@ -35,7 +35,9 @@ check() {
 		echo "ok $ntest - $_desc"
 	else
 		echo "not ok $ntest - $_desc"
-		sed 's/^/# /' "$tmp/.out"
+		# On stderr: prove shows it without -v too, so that a failure
+		# in CI or in a loaded run of the suite says why.
+		sed 's/^/# /' "$tmp/.out" >&2
 		nfail=$((nfail + 1))
 	fi
 }
